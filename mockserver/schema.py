@@ -352,7 +352,8 @@ class Media(Spec):
 
 
 _IP_HOST = re.compile(r"^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\])$")
-_HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+_HOST = re.compile(rf"^{_LABEL}(\.{_LABEL})+$")
 _DATA_URI = re.compile(r"^data:([a-z]+)/([A-Za-z0-9.+-]+)((?:;[A-Za-z0-9=.+-]+)*),(.*)$", re.S)
 
 
