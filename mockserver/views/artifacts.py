@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from mockserver import media, outputs, tasks
+from mockserver import outputs, tasks
 from mockserver.app import runtime
 from mockserver.errors import NotFound
 
@@ -23,6 +23,8 @@ def download(task_id: str, index: int, ext: str) -> Response:
     plan = task["outputs"][index]
     if plan["ext"] != ext:
         raise NotFound("The file no longer exists.")
+    from mockserver import media  # rendering code is only needed when a file is fetched
+
     seed = rt.source.integer("artifact", task_id, index)
     data, content_type = media.render(plan["kind"], plan["ext"], plan["width"],
                                       plan["height"], plan["seconds"], seed)

@@ -1,0 +1,35 @@
+"""Helpers for running the emulator inside a test process."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask
+
+from mockserver.app import EXTENSION, create_app
+from mockserver.runtime import Runtime
+
+
+@contextmanager
+def serve(app: Flask | None = None, *, config: Mapping[str, Any] | None = None,
+          threads: int = 8) -> Iterator[str]:
+    """Serve ``app`` (or a new one) with waitress on a free loopback port; yields the URL."""
+    from waitress.server import create_server
+
+    app = app or create_app(config)
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    thread = threading.Thread(target=server.run, name="runway-mock", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+def runtime_of(app: Flask) -> Runtime:
+    """The emulator runtime of ``app``."""
+    return app.extensions[EXTENSION]
