@@ -1,0 +1,132 @@
+"""Authentication, versioning, error shapes and tenant isolation."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import OTHER_KEY, auth
+
+I2V = {"model": "gen4_turbo", "promptImage": "https://example.com/a.jpg", "ratio": "1280:720"}
+
+
+def _create(client, key=None):
+    r = client.post("/v1/image_to_video", json=I2V, headers=auth(key) if key else auth())
+    assert r.status_code == 200, r.json
+    return r.json["id"]
+
+
+@pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer   ", "Basic abc", "token abc"])
+def test_missing_or_malformed_key_is_401(client, header):
+    h = {"X-Runway-Version": "2024-11-06"}
+    if header is not None:
+        h["Authorization"] = header
+    r = client.get("/v1/organization", headers=h)
+    assert r.status_code == 401
+    assert r.content_type.startswith("application/json")
+    assert "API key" in r.json["error"]
+    assert set(r.json) == {"error"}
+
+
+@pytest.mark.parametrize("version", [None, "2024-09-13", "", "latest"])
+def test_missing_or_wrong_version_is_400(client, version):
+    h = {"Authorization": "Bearer k"}
+    if version is not None:
+        h["X-Runway-Version"] = version
+    r = client.get("/v1/organization", headers=h)
+    assert r.status_code == 400
+    assert "X-Runway-Version" in r.json["error"]
+    assert "2024-11-06" in r.json["error"]
+
+
+def test_any_non_empty_token_is_a_tenant(client):
+    for key in ("a", "key_" + "0" * 128, "x y z"):
+        assert client.get("/v1/organization", headers=auth(key)).status_code == 200
+
+
+def test_tenants_cannot_see_each_others_tasks(client):
+    task_id = _create(client)
+    assert client.get(f"/v1/tasks/{task_id}", headers=auth()).status_code == 200
+    other = client.get(f"/v1/tasks/{task_id}", headers=auth(OTHER_KEY))
+    assert other.status_code == 404
+    assert other.json == {"error": "Task not found."}
+    assert client.delete(f"/v1/tasks/{task_id}", headers=auth(OTHER_KEY)).status_code == 404
+    # The owner still has it: the other tenant's DELETE did nothing.
+    assert client.get(f"/v1/tasks/{task_id}", headers=auth()).status_code == 200
+
+
+def test_unknown_route_is_404_json(client, headers):
+    r = client.get("/v1/no_such_thing", headers=headers)
+    assert r.status_code == 404
+    assert r.content_type.startswith("application/json")
+    assert "error" in r.json
+
+
+def test_wrong_method_is_405_json(client, headers):
+    r = client.get("/v1/image_to_video", headers=headers)
+    assert r.status_code == 405
+    assert r.json["error"].startswith("Method GET is not allowed")
+    assert "POST" in r.headers["Allow"]
+
+
+@pytest.mark.parametrize("data,content_type,needle", [
+    ("{bad json", "application/json", "not valid JSON"),
+    ("model=gen4_turbo", "application/x-www-form-urlencoded", "must be JSON"),
+    ("hello", "text/plain", "must be JSON"),
+    (b"\xff\xfe\x00", "application/json", "not valid UTF-8"),
+])
+def test_non_json_bodies_get_a_400_that_says_so(client, headers, data, content_type, needle):
+    r = client.post("/v1/image_to_video", data=data, headers={**headers,
+                                                              "Content-Type": content_type})
+    assert r.status_code == 400
+    assert needle in r.json["error"]
+
+
+@pytest.mark.parametrize("body", [[], [1, 2], "text", 3, None, True])
+def test_a_body_that_is_not_an_object_is_400(client, headers, body):
+    r = client.post("/v1/image_to_video", json=body, headers=headers)
+    assert r.status_code == 400
+    assert r.json["issues"]
+
+
+def test_empty_body_reports_the_missing_model(client, headers):
+    r = client.post("/v1/image_to_video", headers=headers)
+    assert r.status_code == 400
+    assert r.json["issues"][0]["path"] == ["model"]
+    assert r.json["issues"][0]["code"] == "invalid_union_discriminator"
+
+
+def test_validation_error_shape(client, headers):
+    r = client.post("/v1/image_to_video", json={**I2V, "ratio": "1:1", "extra": 1},
+                    headers=headers)
+    assert r.status_code == 400
+    assert r.content_type == "application/json; charset=utf-8"
+    body = r.json
+    assert set(body) == {"error", "issues"}
+    paths = [i["path"] for i in body["issues"]]
+    assert ["ratio"] in paths and ["extra"] in paths
+    for i in body["issues"]:
+        assert {"code", "path", "message"} <= set(i)
+    assert "ratio" in body["error"]
+
+
+def test_nothing_is_charged_for_a_rejected_request(client, headers):
+    before = client.get("/v1/organization", headers=headers).json["creditBalance"]
+    client.post("/v1/image_to_video", json={**I2V, "ratio": "bad"}, headers=headers)
+    after = client.get("/v1/organization", headers=headers).json["creditBalance"]
+    assert before == after
+
+
+def test_oversized_body_is_413_json(clock):
+    from mockserver import create_app
+
+    small = create_app({"max_body_bytes": 1000}, clock=clock).test_client()
+    r = small.post("/v1/image_to_video", json={**I2V, "promptText": "x" * 5000},
+                   headers=auth())
+    assert r.status_code == 413
+    assert "too large" in r.json["error"]
+
+
+def test_health_needs_no_key(client):
+    r = client.get("/_mock/health")
+    assert r.status_code == 200
+    assert r.json["status"] == "ok"
