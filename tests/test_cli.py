@@ -1,0 +1,52 @@
+"""The runway-mock command: serve on a free port, health, routes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from mockserver.cli import build_parser, is_loopback
+
+
+def test_serve_on_a_free_port_prints_its_url_and_answers_health():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "serve", "--port", "0", "--seed", "4"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert "serving the Runway API at http://127.0.0.1:" in line
+        url = line.rsplit(" ", 1)[1].strip()
+        health = requests.get(f"{url}/_mock/health", timeout=5)
+        assert health.status_code == 200
+        assert health.json()["seed"] == 4
+        org = requests.get(f"{url}/v1/organization", timeout=5, headers={
+            "Authorization": "Bearer k", "X-Runway-Version": "2024-11-06"})
+        assert org.status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_routes_lists_api_operations():
+    out = subprocess.run([sys.executable, "-m", "mockserver", "routes"], capture_output=True,
+                         text=True, check=True, timeout=60).stdout.splitlines()
+    ops = {tuple(line.split()) for line in out}
+    assert ("GET", "/v1/tasks/{task_id}") in ops or ("GET", "/v1/tasks/{id}") in ops
+    assert ("POST", "/v1/image_to_video") in ops
+    assert all(path.startswith("/v1/") for _, path in ops)
+
+
+def test_serve_defaults_to_loopback():
+    args = build_parser().parse_args(["serve"])
+    assert args.host == "127.0.0.1"
+
+
+@pytest.mark.parametrize("host,expected", [
+    ("127.0.0.1", True), ("127.0.0.2", True), ("::1", True), ("localhost", True),
+    ("0.0.0.0", False), ("::", False), ("192.168.1.10", False), ("example.com", False),
+])
+def test_is_loopback(host, expected):
+    assert is_loopback(host) is expected
