@@ -28,6 +28,7 @@ def test_serve_on_a_free_port_prints_its_url_and_answers_health():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        proc.stdout.close()
 
 
 def test_routes_lists_api_operations():
