@@ -27,6 +27,10 @@ def serve(app: Flask | None = None, *, config: Mapping[str, Any] | None = None,
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
         server.close()
+        # Keep-alive connections a client left open would keep waitress's loop alive.
+        for channel in list(server._map.values()):
+            channel.close()
+        server.task_dispatcher.shutdown(timeout=2)
         thread.join(timeout=5)
 
 
