@@ -9,6 +9,7 @@ session=wsgi_session(app))``. Output and upload links the app hands out route ba
 from __future__ import annotations
 
 import io
+import json
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -101,3 +102,65 @@ def wsgi_session(app: WSGIApp) -> requests.Session:
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+def response(status: int = 200, body: Any = None, headers: dict[str, str] | None = None,
+             url: str = "http://runway.test/") -> requests.Response:
+    """A ``requests.Response`` with a JSON (or raw bytes/text) body, for scripted sessions."""
+    resp = requests.Response()
+    resp.status_code = status
+    resp.reason = {200: "OK", 204: "No Content"}.get(status, "")
+    resp.headers = CaseInsensitiveDict(headers or {})
+    if body is None:
+        data = b""
+    elif isinstance(body, bytes):
+        data = body
+    elif isinstance(body, str):
+        data = body.encode()
+    else:
+        data = json.dumps(body).encode()
+        resp.headers.setdefault("Content-Type", "application/json; charset=utf-8")
+    resp.raw = io.BytesIO(data)
+    resp.url = url
+    return resp
+
+
+class ScriptedSession:
+    """A fake session that answers from a script, one effect per request, and fails loudly.
+
+    An effect is a ``requests.Response``, a ``(status, body)`` or ``(status, body,
+    headers)`` tuple, or an exception to raise (``requests.ReadTimeout()`` ...). Running
+    out of script raises AssertionError naming the request; ``calls`` records every
+    request (method, url, headers, params, data) and ``unused`` what was never consumed.
+    """
+
+    def __init__(self, *effects: Any) -> None:
+        self.script = list(effects)
+        self.calls: list[dict[str, Any]] = []
+        self.closed = False
+
+    def add(self, *effects: Any) -> ScriptedSession:
+        """Append effects to the script."""
+        self.script.extend(effects)
+        return self
+
+    @property
+    def unused(self) -> list[Any]:
+        """Effects not consumed yet."""
+        return list(self.script)
+
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """Record the request and play the next effect."""
+        self.calls.append({"method": method, "url": url, **kwargs})
+        if not self.script:
+            raise AssertionError(f"unscripted request: {method} {url}")
+        effect = self.script.pop(0)
+        if isinstance(effect, BaseException):
+            raise effect
+        if isinstance(effect, requests.Response):
+            return effect
+        return response(*effect, url=url)
+
+    def close(self) -> None:
+        """Mark the session closed."""
+        self.closed = True
