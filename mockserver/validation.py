@@ -40,12 +40,17 @@ def task_row(rt: Runtime, tenant: str, table: Endpoint, body: Any) -> ModelRow:
                                       + ("array" if isinstance(body, list) else "primitive"),
                                       expected="object")])
     key = table.discriminator
-    model = body.get(key)
-    row = table.rows.get(model) if isinstance(model, str) else None
-    if row is None:
-        options = " | ".join(f"'{m}'" for m in table.rows)
-        raise ValidationFailed([issue(
-            "invalid_union_discriminator", (key,),
-            f"Invalid discriminator value. Expected {options}", options=list(table.rows))])
+    if key is None:
+        row = table.single_row()
+    else:
+        model = body.get(key)
+        found = table.rows.get(model) if isinstance(model, str) else None
+        if found is None:
+            options = " | ".join(f"'{m}'" for m in table.rows)
+            raise ValidationFailed([issue(
+                "invalid_union_discriminator", (key,),
+                f"Invalid discriminator value. Expected {options}", options=list(table.rows))])
+        row = found
     check(rt, tenant, row.body_spec(), body)
-    return row
+    # The row as billed for this body (e.g. avatar videos by speech type).
+    return row.for_body(body)
