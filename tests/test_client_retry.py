@@ -139,7 +139,7 @@ def test_unusable_hints_fall_back_to_backoff():
 
 
 def test_backoff_is_exponential_with_bounded_jitter():
-    client, session, sleeps = make(*[err(503)] * 9, max_retries=8, max_retry_wait=1000)
+    client, _, sleeps = make(*[err(503)] * 9, max_retries=8, max_retry_wait=1000)
     with pytest.raises(InternalServerError):
         client.organization.retrieve()
     assert len(sleeps) == 8
@@ -166,7 +166,7 @@ def test_total_wait_is_capped():
     with pytest.raises(InternalServerError):
         client.organization.retrieve()
     assert sum(sleeps) <= 3.0
-    assert len(sleeps) == 3  # ~0.5 + ~1 + ~2 would pass 3 s; the fourth is not taken
+    assert len(sleeps) == 3  # with this seed a fourth (~3 s) would pass the cap
     assert len(session.calls) == len(sleeps) + 1
 
 
