@@ -207,10 +207,16 @@ class ProgressBar:
         self.start = clock()
         self.tty = bool(getattr(stream, "isatty", lambda: False)())
         self.last = ""
+        self.last_key: tuple[str, int] | None = None
+
+    @staticmethod
+    def fraction(status: str, progress: float | None) -> float:
+        """How far along a task is, from 0 to 1."""
+        return 1.0 if status == "SUCCEEDED" else min(max(progress or 0.0, 0.0), 1.0)
 
     def render(self, status: str, progress: float | None) -> str:
         """One line: status, bar, percentage, elapsed seconds."""
-        done = 1.0 if status == "SUCCEEDED" else min(max(progress or 0.0, 0.0), 1.0)
+        done = self.fraction(status, progress)
         filled = round(done * self.width)
         elapsed = self.clock() - self.start
         return (f"{status:<10} [{'#' * filled}{'-' * (self.width - filled)}] "
@@ -218,12 +224,13 @@ class ProgressBar:
 
     def __call__(self, status: str, progress: float | None) -> None:
         line = self.render(status, progress)
+        key = (status, round(self.fraction(status, progress) * 100))
         if self.tty:
             self.stream.write("\r" + line.ljust(len(self.last)))
-        elif line.rsplit(" ", 1)[0] != self.last.rsplit(" ", 1)[0]:
-            self.stream.write(line + "\n")  # elapsed time alone is no reason for a new line
+        elif key != self.last_key:  # elapsed time alone is no reason for a new line
+            self.stream.write(line + "\n")
         self.stream.flush()
-        self.last = line
+        self.last, self.last_key = line, key
 
     def finish(self) -> None:
         """End the in-place line on a terminal."""
