@@ -38,7 +38,7 @@ from mockserver.catalog.base import (
     when,
 )
 from mockserver.catalog.shapes import HEX_COLOR, TAGGED_SUBJECT_IMAGE
-from mockserver.schema import Str
+from mockserver.schema import AnyOf, Str
 
 GEN4_IMAGE_RATIOS = sizes(
     "1024:1024 1080:1080 1168:880 1360:768 1440:1080 1080:1440 1808:768 1920:1080 1080:1920 "
@@ -232,8 +232,9 @@ TEXT_TO_IMAGE = Endpoint(
             "seedream5_lite",
             {
                 "promptText": req(TEXT),
-                "ratio": req(Str(pattern=r"[1-9][0-9]*:[1-9][0-9]*",
-                                 doc="A listed size or any W:H of 3,686,400-16,777,216 px.")),
+                "ratio": req(AnyOf((ratios(*SEEDREAM_LITE_RATIOS),
+                                    Str(pattern=r"[1-9][0-9]*:[1-9][0-9]*",
+                                        doc="Any W:H of 3,686,400-16,777,216 pixels.")))),
                 "grounding": opt(Bool(doc="Let the model search the web for context.")),
                 "outputCount": opt(Int(1, 4)),
                 "outputFormat": opt(Enum(PNG_OR_JPEG)),
@@ -241,7 +242,6 @@ TEXT_TO_IMAGE = Endpoint(
             },
             _image(size="2048:2048", formats=PNG_OR_JPEG), Price("output", 4), latency=15,
             rules=(R.pixel_area("ratio", 3_686_400, 16_777_216),),
-            notes=f"Listed sizes: {', '.join(SEEDREAM_LITE_RATIOS)}.",
         ),
         ModelRow(
             "grok_imagine_image_2",
