@@ -249,3 +249,18 @@ def test_a_last_page_does_not_fetch_more():
 def test_no_content_answers_return_none():
     client, _ = make((204, None))
     assert client.documents.update("d-1", name="x") is None
+
+
+def test_the_client_stands_alone():
+    """Importable with the emulator and Flask absent: it needs only requests."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "for name in ('mockserver', 'flask', 'werkzeug', 'waitress', 'runwayml'):\n"
+            "    sys.modules[name] = None\n"
+            "import client, client.cli, client.testing\n"
+            "assert len(client.OPERATIONS) == 66\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
