@@ -6,11 +6,13 @@ latency times the time scale), ``immediate`` (terminal at once), ``after_polls``
 policy says how it ends: ``succeed`` or ``fail`` with a ``failureCode``, optionally
 with a probability drawn from the seeded source. Policies are keyed most specific
 first: ``endpoint:model``, ``model``, ``endpoint``, ``*``; they live in the store so
-every worker sees the same ones.
+every worker sees the same ones. A fault rule can override the policy of the tasks
+one request creates (``REQUEST_OVERRIDE``, set by the HTTP layer for that request).
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from mockserver.errors import BadRequest
@@ -35,6 +37,10 @@ FAILURE_TEXT = {
     "INTERNAL": "An internal error occurred.",
     "THIRD_PARTY.UNAVAILABLE": "The upstream model provider is unavailable.",
 }
+
+# Set for the duration of one request by an injected fault (force FAILED, hold).
+REQUEST_OVERRIDE: ContextVar[dict[str, Any] | None] = ContextVar("runway_mock_policy_override",
+                                                                  default=None)
 
 DEFAULT_POLICY: dict[str, Any] = {
     "transition": {"kind": "timed"},
@@ -66,6 +72,8 @@ def _check_outcome(o: Any) -> dict[str, Any]:
         code = o.get("failureCode", "INTERNAL")
         if not isinstance(code, str) or not code:
             raise BadRequest("outcome.failureCode must be a non-empty string")
+    if not isinstance(o.get("refund", True), bool):
+        raise BadRequest("outcome.refund must be a boolean")
     p = o.get("probability", 1.0)
     if not isinstance(p, (int, float)) or isinstance(p, bool) or not 0 <= p <= 1:
         raise BadRequest("outcome.probability must be a number from 0 to 1")
@@ -97,6 +105,13 @@ def resolve(table: dict[str, dict[str, Any]], endpoint: str, model: str) -> dict
         else:
             out[part] = DEFAULT_POLICY[part]
     return out
+
+
+def effective(table: dict[str, dict[str, Any]], endpoint: str, model: str) -> dict[str, Any]:
+    """The policy a task created now gets: the resolved one, with any request override."""
+    policy = resolve(table, endpoint, model)
+    override = REQUEST_OVERRIDE.get()
+    return {**policy, **override} if override else policy
 
 
 def failure_text(code: str, given: str | None = None) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -62,6 +64,8 @@ class Runtime:
         self.store = store
         self.source = Source(config.seed)
         self.secret = hashlib.sha256(f"runway-mock:{config.seed}".encode()).digest()
+        # Injected latency sleeps through this; tests replace it so they never wait.
+        self.sleep: Callable[[float], None] = time.sleep
 
     def reseed(self, seed: int) -> None:
         """Change the seed for everything drawn from now on."""

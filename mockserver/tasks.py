@@ -5,17 +5,27 @@ record holds the schedule decided at creation (when it leaves THROTTLED, starts
 RUNNING and finishes) and the outcome; ``evaluate`` reads the clock against it. The
 first read that finds a task terminal settles it: one conditional store update moves
 it out of ACTIVE, so refunds happen exactly once whichever worker sees it first.
+
+Concurrency limits are a FIFO lane per tenant and model. The lane keeps the end times
+of the tasks holding its slots; a new task starts when the earliest slot frees (its
+start is ``max(now, k-th latest end)``), so THROTTLED tasks start in submission order
+and the work per create is O(limit). When a slot frees early (a cancel, a release, a
+task that ends by polls) the lane's queued tasks are re-planned from its active tasks:
+work that grows with the tenant's active tasks of that model, never with stored tasks.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+import heapq
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
-from mockserver import ledger, limits, policies
-from mockserver.catalog import ModelRow, estimate_credits, planned_outputs
-from mockserver.errors import NotFound
+from mockserver import ledger, limits, policies, pricing
+from mockserver.catalog import ModelRow, planned_outputs
+from mockserver.errors import Conflict, NotFound, ServerError
 from mockserver.runtime import Runtime
 
 KIND = "task"
@@ -35,6 +45,10 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 PENDING_SHARE = 0.2
 # Media fields longer than this are not kept on the record (data URIs can be 5 MiB).
 _KEEP_MAX = 512
+# End time of a slot held by a task whose end is not known yet (held, or ends by polls).
+NEVER = 1e15
+# How long a create waits for another request re-planning the same lane.
+_LANE_WAIT = 5.0
 
 # Hooks other modules register: where a new task starts (tiers queue it) and what
 # happens when a task settles or is cancelled (limits free a slot).
@@ -70,35 +84,151 @@ def _outcome(rt: Runtime, task_id: str, policy: dict[str, Any]) -> dict[str, Any
     hit = probability >= 1.0 or rt.source.random("outcome", task_id) < probability
     if o["status"] == "FAILED" and hit:
         code = o.get("failureCode", "INTERNAL")
-        return {"status": "FAILED", "failureCode": code,
-                "failure": policies.failure_text(code, o.get("failure"))}
+        out = {"status": "FAILED", "failureCode": code,
+               "failure": policies.failure_text(code, o.get("failure"))}
+        if o.get("refund") is False:
+            out["refund"] = False
+        return out
     return {"status": "SUCCEEDED"}
 
 
-def _schedule(rt: Runtime, task_id: str, row: ModelRow, transition: dict[str, Any],
-              created: float, start: float) -> dict[str, float]:
-    """Absolute times at which the task starts PENDING, starts RUNNING and finishes."""
+def _spans(rt: Runtime, task_id: str, row: ModelRow, transition: dict[str, Any]
+           ) -> tuple[float, float]:
+    """(seconds PENDING, seconds RUNNING) once the task has a slot."""
     if transition["kind"] == "immediate":
-        return {"t_pending": created, "t_running": created, "t_done": created}
+        return 0.0, 0.0
     if "seconds" in transition:
         total = float(transition["seconds"])
     else:
         # +-10% per task, drawn from the seed, so timings vary but repeat.
         jitter = 0.9 + 0.2 * rt.source.random("latency", task_id)
         total = row.latency * rt.config.time_scale * jitter
-    pending = total * PENDING_SHARE
-    return {"t_pending": start, "t_running": start + pending, "t_done": start + total}
+    return total * PENDING_SHARE, total * (1 - PENDING_SHARE)
+
+
+def _times(start: float, pending: float, running: float) -> dict[str, float]:
+    return {"t_pending": start, "t_running": start + pending,
+            "t_done": start + pending + running}
+
+
+# ---------------------------------------------------------------------------
+# Lanes: per-tenant, per-model concurrency
+
+
+def _lane(model: str) -> str:
+    return f"lane:{model}"
+
+
+def _slots_key(model: str) -> str:
+    return f"slots:{model}"
+
+
+@contextmanager
+def _lane_lock(rt: Runtime, tenant: str, model: str) -> Iterator[None]:
+    """Serialise slot decisions for one lane: an atomic counter with a floor is the lock."""
+    key = f"lanelock:{model}"
+    deadline = time.monotonic() + _LANE_WAIT
+    while not rt.store.add(tenant, key, -1, floor=-1)[0]:
+        if time.monotonic() > deadline:
+            raise ServerError("The emulator is busy scheduling tasks for this model; "
+                              "retry shortly.", status=503)
+        time.sleep(0.0005)
+    try:
+        yield
+    finally:
+        rt.store.add(tenant, key, 1)
+
+
+def _occupies(task: Mapping[str, Any]) -> str:
+    """How a task uses its lane: 'none', 'timed' (until t_done) or 'open' (until settled)."""
+    t = task["transition"]
+    if t["kind"] == "immediate":
+        return "none"
+    if t["kind"] == "hold" and not task.get("released"):
+        return "none" if t["status"] == "THROTTLED" else "open"
+    if t["kind"] == "after_polls":
+        return "open"
+    return "timed"
+
+
+def _earliest_start(ends: list[float], limit: int | None, now: float) -> float:
+    """When a new task may start, given the end times of the lane's earlier tasks."""
+    if limit is None:
+        return now
+    if limit <= 0:
+        return NEVER
+    live = heapq.nlargest(limit, (e for e in ends if e > now))
+    return now if len(live) < limit else max(now, live[-1])
+
+
+def _take_slot(rt: Runtime, tenant: str, record: dict[str, Any], now: float,
+               spans: tuple[float, float]) -> float:
+    """Reserve the new task's slot in its lane (called under the lane lock); its start."""
+    model = record["billedAs"]
+    use = _occupies(record)
+    if use == "none":
+        return now
+    limit = limits.limits_of(rt, tenant, model)[0]
+    ends = rt.store.get_value(tenant, _slots_key(model)) or []
+    start = now if use == "open" else _earliest_start(ends, limit, now)
+    end = NEVER if use == "open" else start + sum(spans)
+    if limit is not None:
+        keep = heapq.nlargest(max(0, limit - 1), (e for e in ends if e > now))
+        rt.store.put_value(tenant, _slots_key(model), [*keep, end])
+    return start
+
+
+def _replan(rt: Runtime, tenant: str, model: str) -> None:
+    """Re-plan a lane's queued tasks after a slot freed early (a cancel, release, or poll)."""
+    with _lane_lock(rt, tenant, model):
+        now = rt.clock.now()
+        limit = limits.limits_of(rt, tenant, model)[0]
+        ends: list[float] = []
+        for task_id in rt.store.set_members(tenant, _lane(model)):
+            task = rt.store.get(tenant, KIND, task_id)
+            if task is None or task["state"] != ACTIVE:
+                rt.store.set_remove(tenant, _lane(model), task_id)
+                continue
+            use = _occupies(task)
+            if use == "open":
+                ends.append(NEVER)
+            if use != "timed":
+                continue
+            if task["t_pending"] <= now:
+                ends.append(task["t_done"])  # already started: its times are fixed
+                continue
+            start = _earliest_start(ends, limit, now)
+            spans = (task["t_running"] - task["t_pending"], task["t_done"] - task["t_running"])
+            if start != task["t_pending"]:
+                rt.store.update(tenant, KIND, task_id, _times(start, *spans),
+                                expect={"state": ACTIVE, "t_pending": task["t_pending"]})
+            ends.append(start + sum(spans))
+        if limit is not None:
+            rt.store.put_value(tenant, _slots_key(model),
+                               heapq.nlargest(limit, (e for e in ends if e > now)))
+
+
+def _leave_lane(rt: Runtime, tenant: str, task: Mapping[str, Any], *, early: bool) -> None:
+    """Take a task out of its lane; re-plan the lane if its slot freed before planned."""
+    model = task["billedAs"]
+    rt.store.set_remove(tenant, _lane(model), task["id"])
+    if early and rt.store.set_members(tenant, _lane(model)):
+        _replan(rt, tenant, model)
+
+
+# ---------------------------------------------------------------------------
+# Creating and reading tasks
 
 
 def create(rt: Runtime, tenant: str, *, endpoint: str, row: ModelRow,
            body: Mapping[str, Any], task_id: str | None = None,
            charge: bool = True) -> dict[str, Any]:
-    """Create a task for a validated request: charge, schedule, store; returns the record."""
+    """Create a task for a validated request: check quotas, charge, queue, store."""
     now = rt.clock.now()
     seq = rt.store.next_seq(tenant, KIND)
     task_id = task_id or rt.source.uuid(KIND, tenant, seq)
-    estimated = estimate_credits(row, body, input_seconds=lambda _b: rt.config.input_seconds)
-    policy = policies.resolve(_policy_table(rt), endpoint, row.model)
+    quote = pricing.quote(rt, endpoint, row, body)
+    policy = policies.effective(_policy_table(rt), endpoint, row.model)
     outputs = [dataclasses.asdict(p) for p in planned_outputs(row, body)]
     record: dict[str, Any] = {
         "id": task_id,
@@ -107,23 +237,33 @@ def create(rt: Runtime, tenant: str, *, endpoint: str, row: ModelRow,
         "billedAs": row.billed_as,
         "createdAt": now,
         "input": _slim(body),
-        "estimated": estimated,
+        "estimated": quote.estimated,
+        "final": quote.final,
         "charged": 0,
         "transition": policy["transition"],
         "outcome": _outcome(rt, task_id, policy),
         "outputs": outputs,
         "state": ACTIVE,
     }
-    start = now
-    for scheduler in _schedulers:
-        start = max(start, scheduler(rt, tenant, record))
-    record.update(_schedule(rt, task_id, row, policy["transition"], now, start))
+    hour = limits.reserve_daily(rt, tenant, row.billed_as)
     if charge:
-        ledger.charge(rt, tenant, estimated, model=row.billed_as, task_id=task_id)
-        record["charged"] = estimated
-    rt.store.insert(tenant, KIND, task_id, record)
-    rt.store.set_add(tenant, ACTIVE_SET, task_id)
-    limits.record_generation(rt, tenant, row.billed_as)
+        try:
+            ledger.charge(rt, tenant, quote.estimated, model=row.billed_as, task_id=task_id)
+        except ledger.InsufficientCredits:
+            limits.unreserve(rt, tenant, row.billed_as, hour)
+            raise
+        record["charged"] = quote.estimated
+    spans = _spans(rt, task_id, row, policy["transition"])
+    with _lane_lock(rt, tenant, row.billed_as):
+        start = _take_slot(rt, tenant, record, now, spans)
+        for scheduler in _schedulers:
+            start = max(start, scheduler(rt, tenant, record))
+        record.update(_times(start, *spans))
+        record["queued"] = start > now
+        rt.store.insert(tenant, KIND, task_id, record)
+        rt.store.set_add(tenant, ACTIVE_SET, task_id)
+        if _occupies(record) != "none":
+            rt.store.set_add(tenant, _lane(row.billed_as), task_id)
     return record
 
 
@@ -153,9 +293,16 @@ def evaluate(task: Mapping[str, Any], now: float, polls: int = 0) -> tuple[str, 
 
 
 def final_cost(task: Mapping[str, Any], status: str) -> int:
-    """Credits a terminal task finally costs: failed generations are refunded in full."""
+    """Credits a terminal task finally costs.
+
+    A success costs its final price (less than the estimate for ``duration: "auto"``);
+    a failed generation is refunded in full unless its outcome says ``refund: false``.
+    """
+    charged = int(task["charged"])
     if status == "SUCCEEDED":
-        return int(task["charged"])
+        return min(charged, int(task.get("final", charged)))
+    if status == "FAILED" and task["outcome"].get("refund") is False:
+        return charged
     return 0
 
 
@@ -163,7 +310,8 @@ def _settle(rt: Runtime, tenant: str, task: dict[str, Any], status: str,
             now: float) -> dict[str, Any]:
     """Move an ACTIVE task to terminal ``status`` once; refund what it does not cost."""
     cost = final_cost(task, status)
-    done = min(now, task.get("t_done", now)) if task["transition"]["kind"] == "timed" else now
+    timed = _occupies(task) == "timed"
+    done = min(now, task.get("t_done", now)) if timed else now
     changes = {"state": status, "cost": cost, "finishedAt": done}
     updated = rt.store.update(tenant, KIND, task["id"], changes, expect={"state": ACTIVE})
     if updated is None:
@@ -174,6 +322,8 @@ def _settle(rt: Runtime, tenant: str, task: dict[str, Any], status: str,
     if refund > 0:
         ledger.refund(rt, tenant, refund, model=task["billedAs"], task_id=task["id"],
                       reason=f"task {status.lower()}")
+    # A timed task frees its slot exactly when planned; others free it early.
+    _leave_lane(rt, tenant, task, early=not timed)
     for hook in _on_settle:
         hook(rt, tenant, updated)
     return updated
@@ -210,6 +360,15 @@ def settle_all(rt: Runtime, tenant: str) -> None:
             rt.store.set_remove(tenant, ACTIVE_SET, task_id)
 
 
+def _cancel_refund(rt: Runtime, tenant: str, task: Mapping[str, Any], status: str) -> int:
+    """Refund a cancelled task by the status it was seen in; returns its cost."""
+    if status in ("PENDING", "THROTTLED"):
+        ledger.refund(rt, tenant, int(task["charged"]), model=task["billedAs"],
+                      task_id=task["id"], reason="task cancelled before it started")
+        return 0
+    return int(task["charged"])
+
+
 def cancel_or_delete(rt: Runtime, tenant: str, task_id: str) -> str:
     """DELETE /v1/tasks/{id}: cancel a running task or delete a finished one.
 
@@ -223,12 +382,32 @@ def cancel_or_delete(rt: Runtime, tenant: str, task_id: str) -> str:
         raise NotFound("Task not found.")
     if status not in TERMINAL:
         rt.store.set_remove(tenant, ACTIVE_SET, task_id)
-        if status in ("PENDING", "THROTTLED"):
-            ledger.refund(rt, tenant, int(task["charged"]), model=task["billedAs"],
-                          task_id=task_id, reason="task cancelled before it started")
+        _cancel_refund(rt, tenant, task, status)
+        _leave_lane(rt, tenant, task, early=True)
         for hook in _on_settle:
             hook(rt, tenant, {**removed, "state": "CANCELLED"})
     return status
+
+
+def cancel_visible(rt: Runtime, tenant: str, task_id: str) -> dict[str, Any]:
+    """Cancel a task "by other means": it stays readable with status CANCELLED.
+
+    The refund follows DELETE's rules (none once RUNNING); 409 if already terminal.
+    """
+    task, status, _ = observe(rt, tenant, task_id, poll=False)
+    if status in TERMINAL:
+        raise Conflict(f"Task {task_id} is already {status}.")
+    cost = int(task["charged"]) if status == "RUNNING" else 0
+    changes = {"state": "CANCELLED", "cost": cost, "finishedAt": rt.clock.now()}
+    updated = rt.store.update(tenant, KIND, task_id, changes, expect={"state": ACTIVE})
+    if updated is None:
+        raise Conflict(f"Task {task_id} changed while being cancelled; try again.")
+    rt.store.set_remove(tenant, ACTIVE_SET, task_id)
+    _cancel_refund(rt, tenant, task, status)
+    _leave_lane(rt, tenant, task, early=True)
+    for hook in _on_settle:
+        hook(rt, tenant, updated)
+    return updated
 
 
 def release(rt: Runtime, tenant: str, task_id: str) -> dict[str, Any]:
@@ -242,8 +421,16 @@ def release(rt: Runtime, tenant: str, task_id: str) -> dict[str, Any]:
     running = task["t_done"] - task["t_running"]
     if held == "RUNNING":
         times = {"t_pending": now, "t_running": now, "t_done": now + running}
+    elif held == "PENDING":
+        times = _times(now, pending, running)
     else:
-        times = {"t_pending": now, "t_running": now + pending, "t_done": now + pending + running}
+        # Held THROTTLED: it joins its lane's queue and starts when a slot frees.
+        times = _times(NEVER, pending, running)
     updated = rt.store.update(tenant, KIND, task_id, {"released": True, **times},
                               expect={"state": ACTIVE})
-    return updated or task
+    if updated is None:
+        return task
+    if held == "THROTTLED":
+        rt.store.set_add(tenant, _lane(task["billedAs"]), task_id)
+    _replan(rt, tenant, task["billedAs"])
+    return rt.store.get(tenant, KIND, task_id) or updated
