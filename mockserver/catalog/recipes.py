@@ -57,7 +57,7 @@ AD_LOCALIZATION = _recipe(ModelRow(
     "ad_localization",
     {**_version(), "referenceImage": req(URI_ITEM), "targetLanguage": req(Enum(AD_LANGUAGES))},
     Output("image", "png", default_size="1080:1080", seconds_field=None, default_seconds=0),
-    Price("generation", 25), latency=40, discriminator=None,
+    Price("output", 25), latency=30, discriminator=None,
 ), "Run the ad localization recipe: translate an ad image into another language.")
 
 MARKETING_STOCK_IMAGE = _recipe(ModelRow(
@@ -117,7 +117,7 @@ PRODUCT_CAMPAIGN_IMAGE = _recipe(ModelRow(
     {**_version(), "image": req(URI_ITEM), "prompt": req(Str(1, 3500))},
     Output("image", "png", default_size="1024:1536", seconds_field=None, default_seconds=0,
            default_count=4),
-    Price("output", 20), latency=45, discriminator=None,
+    Price("output", 20), latency=30, discriminator=None,
 ), "Run the product campaign image recipe: four campaign images of one product.")
 
 PRODUCT_SWAP = _recipe(ModelRow(

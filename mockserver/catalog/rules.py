@@ -15,7 +15,7 @@ from mockserver.catalog.base import When, custom, is_present, pixels, unique_pos
 from mockserver.schema import Issue, Path, Rule, issue
 
 __all__ = [
-    "exclusive", "forbidden_if", "keyframe_modes", "keyframe_ratio", "max_where",
+    "exactly_one", "exclusive", "forbidden_if", "keyframe_modes", "keyframe_ratio", "max_where",
     "min_items_if", "multi_prompt", "one_of_required", "pixel_area", "ranges_all_or_none",
     "required_if", "sum_equals", "total_items", "unique_positions", "unique_values",
 ]
@@ -133,6 +133,20 @@ def exclusive(name: str, allowed: Sequence[str] = ("model",)) -> Rule:
             return []
         return [custom((*path, k), f"'{k}' cannot be combined with '{name}'")
                 for k in body if k != name and k not in allowed]
+
+    return rule
+
+
+def exactly_one(names: Sequence[str]) -> Rule:
+    """Exactly one of ``names`` is given (e.g. a keyframe's ``seconds`` or ``at``)."""
+
+    def rule(body: Mapping[str, Any], path: Path) -> list[Issue]:
+        given = [n for n in names if n in body]
+        if len(given) == 1:
+            return []
+        choice = " or ".join(f"'{n}'" for n in names)
+        target = given[1] if given else names[0]
+        return [custom((*path, target), f"Give exactly one of {choice}")]
 
     return rule
 

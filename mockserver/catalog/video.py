@@ -537,10 +537,11 @@ ALEPH_RATIOS = ("1280:720", "720:1280", "1104:832", "960:960", "832:1104", "1584
                 "848:480", "640:480")
 _RANGE = Obj({"start_seconds": req(Int(0)), "end_seconds": req(Int(1))},
              doc="Edit window in whole seconds (end exclusive).")
-_ALEPH_KEYFRAME = AnyOf((
-    Obj({"uri": req(IMAGE), "seconds": req(Num(0, 30)), "range": opt(_RANGE)}),
-    Obj({"uri": req(IMAGE), "at": req(Num(0, 1)), "range": opt(_RANGE)}),
-), doc="A guidance image at an absolute time (seconds) or a fraction of the video (at).")
+_ALEPH_KEYFRAME = Obj(
+    {"uri": req(IMAGE), "seconds": opt(Num(0, 30)), "at": opt(Num(0, 1)),
+     "range": opt(_RANGE)},
+    rules=(R.exactly_one(("seconds", "at")),),
+    doc="A guidance image at an absolute time (seconds) or a fraction of the video (at).")
 _ALEPH_FORMATS = {"mp4": _MP4, "prores": _MOV, "png_sequence": _ARCHIVE,
                   "sdr_rec709_10bit": _MP4}
 
