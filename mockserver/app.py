@@ -151,7 +151,10 @@ def _journal_start() -> None:
 def _call_model(rt: Runtime) -> str | None:
     """The model a call is about: the body's ``model``, or the model of the task it names."""
     if request.method == "POST":
-        body = request.get_json(silent=True)
+        try:
+            body = request.get_json(silent=True)
+        except HTTPException:  # e.g. too large: the view reports it
+            body = None
         if isinstance(body, dict) and isinstance(body.get("model"), str):
             return body["model"]
     task_id = (request.view_args or {}).get("task_id")
@@ -258,6 +261,15 @@ def _retry_after(response: Response) -> float | None:
     return None
 
 
+def _body_hash() -> str | None:
+    from mockserver import journal
+
+    try:
+        return journal.body_hash(request.get_data(cache=True))
+    except HTTPException:  # a body over the size limit is never read
+        return None
+
+
 def _journal_finish(response: Response) -> Response:
     if "journal_at" not in g:
         return response
@@ -281,8 +293,7 @@ def _journal_finish(response: Response) -> Response:
         "status": journal.DROPPED if dropped else response.status_code,
         "fault": ({"rule": fired.rule_id, "type": fired.effect["type"], "call": fired.call}
                   if fired else None),
-        "bodyHash": (journal.body_hash(request.get_data(cache=True))
-                     if request.method in ("POST", "PUT", "PATCH") else None),
+        "bodyHash": _body_hash() if request.method in ("POST", "PUT", "PATCH") else None,
         "retryCount": int(retry) if retry.isdigit() else None,
         "retryAfter": _retry_after(response),
         "userAgent": request.user_agent.string[:80] or None,
