@@ -424,4 +424,4 @@ IMAGE_UPSCALE = Endpoint(
     ),
 )
 
-__all__ = ["GEN4_IMAGE_RATIOS", "IMAGE_UPSCALE", "TEXT_TO_IMAGE"]
+__all__ = ["GEN4_IMAGE_RATIOS", "IMAGE_UPSCALE", "TEXT_TO_IMAGE", "Endpoint"]

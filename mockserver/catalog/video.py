@@ -19,6 +19,7 @@ from mockserver.catalog.base import (
     CONTENT_MODERATION,
     IMAGE,
     PRESENT,
+    REFERENCE_IMAGE,
     SEED,
     VIDEO,
     Arr,
@@ -78,6 +79,7 @@ from mockserver.catalog.shapes import (
     kling_references,
     video_refs,
 )
+from mockserver.catalog.video_tools import VIDEO_UPSCALE
 from mockserver.schema import AnyOf, Const, Num, Str
 
 # Endpoint modes a model family can be built for.
@@ -594,4 +596,6 @@ VIDEO_TO_VIDEO = Endpoint(
     ),
 )
 
-__all__ = ["I2V", "IMAGE_TO_VIDEO", "T2V", "TEXT_TO_VIDEO", "V2V", "VIDEO_TO_VIDEO"]
+# VIDEO_UPSCALE and REFERENCE_IMAGE moved; still importable from here for older callers.
+__all__ = ["I2V", "IMAGE_TO_VIDEO", "REFERENCE_IMAGE", "T2V", "TEXT_TO_VIDEO", "V2V",
+           "VIDEO_TO_VIDEO", "VIDEO_UPSCALE"]
