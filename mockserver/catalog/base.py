@@ -143,7 +143,7 @@ def _matches(value: Any, expected: Any) -> bool:
         return not is_present(value)
     if isinstance(expected, Not):
         return value is not _MISSING and not _matches(value, expected.value)
-    if isinstance(expected, tuple):
+    if isinstance(expected, (tuple, list)):  # lists too: overrides arrive as JSON
         return any(_matches(value, e) for e in expected)
     return value is not _MISSING and _same(value, expected)
 
@@ -152,8 +152,8 @@ def _matches(value: Any, expected: Any) -> bool:
 class When:
     """A condition: every named field (dotted path) has the given value.
 
-    A value may be a literal, a tuple of alternatives, ``Not(...)``, ``PRESENT`` or
-    ``ABSENT``.
+    A value may be a literal, a tuple (or list) of alternatives, ``Not(...)``,
+    ``PRESENT`` or ``ABSENT``.
     """
 
     terms: tuple[tuple[str, Any], ...] = ()
