@@ -12,3 +12,8 @@ def register(app: Flask) -> None:
     app.register_blueprint(control.bp)
     app.register_blueprint(artifacts.bp)
     app.register_blueprint(api.bp)
+    from mockserver.views import openapi, resources, uploads
+
+    app.register_blueprint(resources.bp)
+    app.register_blueprint(uploads.bp)
+    app.register_blueprint(openapi.bp)
