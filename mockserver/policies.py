@@ -111,7 +111,14 @@ def effective(table: dict[str, dict[str, Any]], endpoint: str, model: str) -> di
     """The policy a task created now gets: the resolved one, with any request override."""
     policy = resolve(table, endpoint, model)
     override = REQUEST_OVERRIDE.get()
-    return {**policy, **override} if override else policy
+    if not override:
+        return policy
+    out = {**policy, **override}
+    if "transition" in override and "seconds" in policy["transition"]:
+        # A held task still takes the policy's time once released.
+        out["transition"] = {**override["transition"],
+                             "seconds": policy["transition"]["seconds"]}
+    return out
 
 
 def failure_text(code: str, given: str | None = None) -> str:

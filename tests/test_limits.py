@@ -1,0 +1,262 @@
+"""Tier limits: THROTTLED queues in submission order, slots free on finish or cancel,
+the daily quota answers 429, and the work per create does not grow with stored tasks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mockserver import create_app
+from mockserver.store import MemoryStore
+from tests.conftest import API_KEY, auth
+
+I2V = {"model": "gen4_turbo", "promptImage": "https://example.com/a.jpg", "ratio": "1280:720",
+       "duration": 5}
+T2I = {"model": "gen4_image", "promptText": "a fox", "ratio": "1024:1024"}
+
+
+def create(client, body=I2V, path="/v1/image_to_video", headers=None):
+    r = client.post(path, json=body, headers=headers or auth())
+    assert r.status_code == 200, r.json
+    return r.json["id"]
+
+
+def status(client, task_id):
+    r = client.get(f"/v1/tasks/{task_id}", headers=auth())
+    assert r.status_code == 200, r.json
+    return r.json["status"]
+
+
+def statuses(client, ids):
+    return [status(client, i) for i in ids]
+
+
+def control(client, path, body):
+    r = client.post(f"/_mock/{path}", json=body)
+    assert r.status_code == 200, r.json
+    return r.json
+
+
+def balance(client):
+    return client.get("/v1/organization", headers=auth()).json["creditBalance"]
+
+
+@pytest.fixture
+def timed(client):
+    """Every task takes exactly 10 s once it has a slot (2 s PENDING, 8 s RUNNING)."""
+    control(client, "policies", {"key": "*", "transition": {"kind": "timed", "seconds": 10}})
+    return client
+
+
+def test_over_the_limit_tasks_wait_throttled_and_start_in_submission_order(timed, clock):
+    # Tier 1: one concurrent video generation per model.
+    ids = [create(timed) for _ in range(4)]
+    assert statuses(timed, ids) == ["PENDING", "THROTTLED", "THROTTLED", "THROTTLED"]
+    started = {}
+    for step in range(1, 45):
+        clock.advance(1)
+        for i, s in zip(ids, statuses(timed, ids), strict=True):
+            if s != "THROTTLED":
+                started.setdefault(i, step)
+        running = [s for s in statuses(timed, ids) if s in ("PENDING", "RUNNING")]
+        assert len(running) <= 1, "more tasks ran than the concurrency limit allows"
+    assert [started[i] for i in ids] == sorted(started[i] for i in ids)
+    # Each starts the moment the one before it ends (10 s apart).
+    assert [started[ids[k]] for k in (1, 2, 3)] == [10, 20, 30]
+    assert statuses(timed, ids) == ["SUCCEEDED"] * 4
+
+
+def test_throttled_wire_shape_reports_the_estimate(timed):
+    create(timed)
+    r = timed.get(f"/v1/tasks/{create(timed)}", headers=auth())
+    assert r.json["status"] == "THROTTLED"
+    assert set(r.json) == {"id", "status", "createdAt", "estimatedCost"}
+    assert r.json["estimatedCost"] == {"credits": 25}
+
+
+def test_limits_are_per_model_and_per_tenant(timed):
+    create(timed)
+    assert status(timed, create(timed, T2I, "/v1/text_to_image")) == "PENDING"
+    other = auth("someone-else")
+    other_id = create(timed, headers=other)
+    r = timed.get(f"/v1/tasks/{other_id}", headers=other)
+    assert r.json["status"] == "PENDING"
+
+
+def test_higher_limit_from_tier_or_override(timed):
+    control(timed, "tier", {"apiKey": API_KEY, "tier": 2})  # 3 concurrent videos
+    ids = [create(timed) for _ in range(4)]
+    assert statuses(timed, ids) == ["PENDING"] * 3 + ["THROTTLED"]
+    control(timed, "tier", {"apiKey": API_KEY,
+                            "limits": {"gen4_turbo": {"maxConcurrentGenerations": None}}})
+    assert status(timed, create(timed)) == "PENDING"  # null: unlimited
+
+
+def test_a_cancel_frees_the_slot_at_once(timed, clock):
+    a, b, c = (create(timed) for _ in range(3))
+    clock.advance(3)
+    assert statuses(timed, [a, b, c]) == ["RUNNING", "THROTTLED", "THROTTLED"]
+    assert timed.delete(f"/v1/tasks/{a}", headers=auth()).status_code == 204
+    assert statuses(timed, [b, c]) == ["PENDING", "THROTTLED"]
+    clock.advance(10)
+    assert statuses(timed, [b, c]) == ["SUCCEEDED", "PENDING"]
+
+
+def test_cancelling_a_throttled_task_moves_the_queue_up_and_refunds(timed, clock):
+    start = balance(timed)
+    a, b, c = (create(timed) for _ in range(3))
+    assert timed.delete(f"/v1/tasks/{b}", headers=auth()).status_code == 204
+    assert balance(timed) == start - 50  # b refunded, a and c charged
+    clock.advance(10)
+    assert statuses(timed, [a, c]) == ["SUCCEEDED", "PENDING"]
+
+
+def test_a_held_task_keeps_its_slot_until_released(timed, clock):
+    hold = {"X-Runway-Mock-Fault": json.dumps({"effect": {"type": "hold", "status": "RUNNING"}})}
+    held = create(timed, headers={**auth(), **hold})
+    queued = create(timed)
+    clock.advance(3600)
+    assert statuses(timed, [held, queued]) == ["RUNNING", "THROTTLED"]
+    control(timed, f"tasks/{held}/release", {"apiKey": API_KEY})
+    clock.advance(7)
+    assert statuses(timed, [held, queued]) == ["RUNNING", "THROTTLED"]
+    clock.advance(1)  # the held task's 8 s of RUNNING are over
+    assert statuses(timed, [held, queued]) == ["SUCCEEDED", "PENDING"]
+
+
+def test_a_task_that_ends_by_polls_frees_its_slot_when_it_ends(client, clock):
+    control(client, "policies", {"key": "gen4_turbo",
+                                 "transition": {"kind": "after_polls", "polls": 2}})
+    first = create(client)
+    control(client, "policies", {"key": "gen4_turbo",
+                                 "transition": {"kind": "timed", "seconds": 10}})
+    second = create(client)
+    assert status(client, second) == "THROTTLED"
+    assert status(client, first) == "RUNNING"
+    assert status(client, first) == "SUCCEEDED"
+    assert status(client, second) == "PENDING"
+
+
+def test_visible_cancel_of_a_running_task_frees_the_slot(timed, clock):
+    a, b = create(timed), create(timed)
+    clock.advance(5)
+    r = timed.post(f"/_mock/tasks/{a}/cancel", json={"apiKey": API_KEY})
+    assert r.json == {"id": a, "status": "CANCELLED", "cost": 25}
+    assert statuses(timed, [a, b]) == ["CANCELLED", "PENDING"]
+
+
+# ---------------------------------------------------------------------------
+# The daily quota
+
+
+def test_daily_limit_is_a_429_with_runways_message_and_no_charge(client, clock):
+    control(client, "tier", {"apiKey": API_KEY,
+                             "limits": {"gen4_turbo": {"maxDailyGenerations": 3}}})
+    for _ in range(3):
+        create(client)
+    start = balance(client)
+    r = client.post("/v1/image_to_video", json=I2V, headers=auth())
+    assert r.status_code == 429
+    assert r.json == {"error": "Your daily task limit has been reached."}
+    assert balance(client) == start
+    org = client.get("/v1/organization", headers=auth()).json
+    assert org["usage"]["models"]["gen4_turbo"] == {"dailyGenerations": 3}
+    assert org["tier"]["models"]["gen4_turbo"]["maxDailyGenerations"] == 3
+    # Another model is not affected.
+    create(client, T2I, "/v1/text_to_image")
+
+
+def test_daily_limit_is_a_rolling_24_hours(client, clock):
+    control(client, "tier", {"apiKey": API_KEY,
+                             "limits": {"gen4_turbo": {"maxDailyGenerations": 2}}})
+    create(client)
+    clock.advance(12 * 3600)
+    create(client)
+    assert client.post("/v1/image_to_video", json=I2V, headers=auth()).status_code == 429
+    clock.advance(12 * 3600 + 1)  # the first one is now more than 24 h old
+    create(client)
+    assert client.post("/v1/image_to_video", json=I2V, headers=auth()).status_code == 429
+
+
+def test_tier_one_default_daily_limit_for_video(client):
+    # 50 videos a day at tier 1 (runway-api.md (d), low end of the range).
+    control(client, "policies", {"key": "*", "transition": {"kind": "immediate"}})
+    for _ in range(50):
+        create(client)
+    r = client.post("/v1/image_to_video", json=I2V, headers=auth())
+    assert r.status_code == 429
+
+
+def test_a_create_refused_for_credits_uses_no_quota(client):
+    control(client, "tier", {"apiKey": API_KEY,
+                             "limits": {"gen4_turbo": {"maxDailyGenerations": 1}}})
+    control(client, "credits", {"apiKey": API_KEY, "set": 10})
+    r = client.post("/v1/image_to_video", json=I2V, headers=auth())
+    assert r.status_code == 400 and "credits" in r.json["error"]
+    control(client, "credits", {"apiKey": API_KEY, "set": 100})
+    create(client)
+
+
+def test_sdk_sees_the_daily_limit_as_a_rate_limit_error(app):
+    runwayml = pytest.importorskip("runwayml")
+    from mockserver.testing import serve
+
+    with serve(app) as url:
+        sdk = runwayml.RunwayML(api_key=API_KEY, base_url=url, max_retries=0, timeout=5)
+        control(app.test_client(), "tier", {"apiKey": API_KEY,
+                                            "limits": {"gen4_turbo": {"maxDailyGenerations": 0}}})
+        with pytest.raises(runwayml.RateLimitError) as err:
+            sdk.image_to_video.create(model="gen4_turbo", prompt_image=I2V["promptImage"],
+                                      ratio="1280:720", duration=5)
+        assert err.value.status_code == 429
+        assert err.value.body == {"error": "Your daily task limit has been reached."}
+        sdk.close()
+
+
+# ---------------------------------------------------------------------------
+# Work per request
+
+
+class CountingStore(MemoryStore):
+    """A MemoryStore that counts calls and the records and members it hands out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+        self.items = 0
+
+    def __getattribute__(self, name):
+        attr = super().__getattribute__(name)
+        if name in ("get", "set_members", "page", "read", "update", "insert", "add",
+                    "get_value", "put_value", "value", "set_add", "set_remove", "next_seq"):
+            def counted(*a, **kw):
+                self.calls += 1
+                out = attr(*a, **kw)
+                if isinstance(out, list):
+                    self.items += len(out)
+                return out
+            return counted
+        return attr
+
+
+def store_work(clock, finished: int) -> tuple[int, int]:
+    """Store calls and items handed out by one create and one read, after ``finished`` tasks."""
+    store = CountingStore()
+    app = create_app({"initial_credits": 10**9}, clock=clock, store=store)
+    client = app.test_client()
+    control(client, "policies", {"key": "*", "transition": {"kind": "timed", "seconds": 1}})
+    control(client, "tier", {"apiKey": API_KEY, "tier": 5, "limits": {
+        "gen4_turbo": {"maxDailyGenerations": None}}})
+    for _ in range(finished):
+        create(client)
+        clock.advance(2)
+    for _ in range(3):  # a few still queued or running
+        create(client)
+    store.calls = store.items = 0
+    status(client, create(client))
+    return store.calls, store.items
+
+
+def test_create_and_read_work_does_not_grow_with_stored_tasks(clock):
+    assert store_work(clock, 10) == store_work(clock, 300)
