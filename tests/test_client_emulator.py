@@ -89,6 +89,23 @@ def test_client_covers_every_operation_the_emulator_serves(env):
     assert not missing, f"the client has no method for {sorted(missing)}"
 
 
+def test_every_served_operation_is_called_in_this_module(env):
+    """A static check: each served operation appears as a call in these tests."""
+    from pathlib import Path
+
+    source = Path(__file__).read_text()
+    for op in OPERATIONS:
+        if (op.method, _norm(op.path)) not in env.served:
+            continue
+        if op.returns in (NewTask,) and op.resource != "uploads":
+            key = op.resource if op.name == "create" else op.qualname
+            if key in TASK_CASES:
+                continue
+        call = f"{op.resource.rsplit('.', 1)[-1]}.{op.name}("
+        special = {"uploads.create_ephemeral": "client.upload("}
+        assert call in source or special.get(op.qualname, "\0") in source, op.qualname
+
+
 def test_names_match_the_official_sdk():
     runwayml = pytest.importorskip("runwayml")
     sdk = runwayml.RunwayML(api_key="key-x", base_url="http://runway.test")
@@ -344,12 +361,25 @@ def test_realtime_sessions_and_conversations(env):
     session = env.client.realtime_sessions.create(
         model="gwm1_avatars", avatar={"type": "runway-preset", "presetId": "game-character"})
     seen = env.client.realtime_sessions.retrieve(session.id)
-    assert seen.id == session.id and seen.status
+    assert seen.id == session.id and seen.status == "NOT_READY"
+    for _ in range(100):
+        env.clock.advance(1)
+        seen = env.client.realtime_sessions.retrieve(session.id)
+        if seen.status != "NOT_READY":
+            break
+    assert seen.status == "READY" and seen.session_key
+    # The call starts with /consume, outside the SDK, authenticated by the session key.
+    caller = env.make_client(seen.session_key)
+    call = caller.request("POST", f"/v1/realtime_sessions/{session.id}/consume", body={})
+    assert call["roomName"] and call["token"]
     env.need("GET", "/v1/avatar_conversations")
     conversations = env.client.avatar_conversations.list(limit=10)
-    assert isinstance(conversations.data, list)
-    for conversation in conversations.data[:1]:
-        assert env.client.avatar_conversations.retrieve(conversation.id).id == conversation.id
+    assert [c.id for c in conversations] == [session.id]
+    detail = env.client.avatar_conversations.retrieve(session.id)
+    assert detail.id == session.id and detail.status in ("in_progress", "ended", "failed")
+    assert env.client.avatar_conversations.delete(session.id) is None
+    with pytest.raises(NotFoundError):
+        env.client.avatar_conversations.retrieve(session.id)
     env.client.realtime_sessions.delete(session.id)
 
 
