@@ -174,3 +174,16 @@ def test_run_over_real_http(tmp_path, capsys, monkeypatch):
     assert code == 0, err
     assert out.strip().endswith(".mp4")
     assert "SUCCEEDED" in err
+
+
+def test_run_uploads_a_local_file_first(cli, tmp_path, capsys):
+    photo = tmp_path / "me.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + bytes(4096))
+    code = cli("run", "image_to_video", "--model", "gen4_turbo", "--prompt-image", str(photo),
+               "--ratio", "1280:720", "--duration", "5", "--out", str(tmp_path))
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"uploading {photo}" in err
+    paths = [path for path, _ in cli.app.bodies]
+    assert paths == ["/v1/uploads", "/v1/image_to_video"]
+    assert cli.app.bodies[1][1]["promptImage"].startswith("runway://")
