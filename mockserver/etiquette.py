@@ -148,7 +148,9 @@ def report(target: Any, *, tenant: str | None = None, api_key: str | None = None
     rt = _runtime(target)
     if api_key is not None:
         tenant = tenant_of(api_key)
-    entries = journal.entries(rt, tenant=tenant, after=after)
+    # The journal is in completion order; judge calls in the order they started.
+    entries = sorted(journal.entries(rt, tenant=tenant, after=after),
+                     key=lambda e: (e["wall"], e["seq"]))
     results = {
         "poll_too_often": _polls(entries, poll_interval - poll_tolerance),
         "retry_before_retry_after": _early_retries(entries, retry_after_tolerance),
