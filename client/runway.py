@@ -271,7 +271,7 @@ class RunwayClient:
 
     def _create_ephemeral(self, file: str | os.PathLike[str] | bytes | BinaryIO, *,
                           filename: str | None = None,
-                          metadata: Mapping[str, Any] | None = None) -> t.Upload:
+                          metadata: str | Mapping[str, Any] | None = None) -> t.Upload:
         """Upload a file for use as a media input; ``.uri`` is its ``runway://`` URI.
 
         Step 1 asks the API for an upload slot; step 2 posts the file as a multipart form
@@ -281,8 +281,8 @@ class RunwayClient:
         slot = self._call(OPERATIONS_BY_NAME["uploads.create_ephemeral"], (),
                           {"filename": name, "type": "ephemeral"})
         form = {str(k): str(v) for k, v in (slot.to_dict().get("fields") or {}).items()}
-        if metadata is not None:
-            form["metadata"] = json.dumps(metadata)
+        if metadata is not None:  # the SDK sends a string; a mapping is sent as JSON
+            form["metadata"] = metadata if isinstance(metadata, str) else json.dumps(metadata)
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         self._send("POST", slot.upload_url, auth=False, data=form,
                    files={"file": (name, content, kind)}).close()

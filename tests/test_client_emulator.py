@@ -262,7 +262,8 @@ def test_upload_two_steps_and_use_the_uri(env, tmp_path):
     created = env.client.image_to_video.create(model="gen4_turbo", prompt_image=uri,
                                                ratio="1280:720", duration=5)
     assert env.client.wait_for_task(created.id).status == "SUCCEEDED"
-    upload = env.client.uploads.create_ephemeral(b"RIFF" + bytes(2048), filename="clip.wav")
+    upload = env.client.uploads.create_ephemeral(b"RIFF" + bytes(2048), filename="clip.wav",
+                                                 metadata={"source": "test"})
     assert upload.uri.startswith("runway://")
 
 
