@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
+import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +39,7 @@ except ImportError:  # pragma: no cover - waitress is a dependency
     _Disconnect = ConnectionError  # type: ignore[misc,assignment]
 
 RULES_KEY = "faults"
+VERSION_KEY = "faults:version"
 HEADER = "X-Runway-Mock-Fault"
 EFFECTS = ("status", "latency", "drop", "truncate", "malformed", "fail", "hold")
 TASK_EFFECTS = ("fail", "hold")
@@ -244,6 +248,29 @@ def rules(rt: Runtime) -> list[dict[str, Any]]:
     return rt.store.get_value(GLOBAL, RULES_KEY, []) or []
 
 
+def _save(rt: Runtime, stored: list[dict[str, Any]]) -> None:
+    rt.store.put_value(GLOBAL, RULES_KEY, stored)
+    # A token unique to this write (not a counter: a reset would reuse its values).
+    rt.store.put_value(GLOBAL, VERSION_KEY, f"{os.getpid()}-{time.monotonic_ns()}")
+
+
+# Rules as last read, per runtime, with the version they were read at. Every call
+# checks the version in the store first, so a cached list is never stale; it only
+# saves copying the rules out of the store on every request.
+_cache: weakref.WeakKeyDictionary[Runtime, tuple[Any, list[dict[str, Any]]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _current(rt: Runtime) -> list[dict[str, Any]]:
+    version = rt.store.get_value(GLOBAL, VERSION_KEY)
+    cached = _cache.get(rt)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    current = rules(rt)
+    _cache[rt] = (version, current)
+    return current
+
+
 def _reset_state(rt: Runtime, rule: dict[str, Any]) -> None:
     rt.store.put_value(GLOBAL, _key(rule["id"], "calls"), 0)
     rt.store.put_value(GLOBAL, _key(rule["id"], "fired"), 0)
@@ -274,7 +301,7 @@ def add(rt: Runtime, given: list[Any], *, replace: bool = False) -> list[dict[st
         _reset_state(rt, rule)
     stored = current + [{"id": r["id"], **{k: v for k, v in r.items() if k != "id"}}
                         for r in new]
-    rt.store.put_value(GLOBAL, RULES_KEY, stored)
+    _save(rt, stored)
     return stored
 
 
@@ -282,13 +309,13 @@ def delete(rt: Runtime, rule_id: str) -> bool:
     """Remove one rule; True if it existed."""
     current = rules(rt)
     kept = [r for r in current if r["id"] != rule_id]
-    rt.store.put_value(GLOBAL, RULES_KEY, kept)
+    _save(rt, kept)
     return len(kept) != len(current)
 
 
 def clear(rt: Runtime) -> None:
     """Remove every rule."""
-    rt.store.put_value(GLOBAL, RULES_KEY, [])
+    _save(rt, [])
 
 
 def _state(rt: Runtime, rule: dict[str, Any]) -> dict[str, Any]:
@@ -418,7 +445,7 @@ def decide(rt: Runtime, call: Call, header_rule: dict[str, Any] | None = None) -
             and _static_match(header_rule["match"], header_rule["effect"], call)
             and _chosen(rt, header_rule, 1)):
         return Fired("header", header_rule["effect"], 1)
-    for rule in rules(rt):
+    for rule in _current(rt):
         if not _static_match(rule["match"], rule["effect"], call):
             continue
         n = int(rt.store.add(GLOBAL, _key(rule["id"], "calls"), 1)[1])

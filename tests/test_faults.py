@@ -340,6 +340,9 @@ def test_reset_starts_rule_counters_again(client, rt):
     assert [call(client) for _ in range(3)] == [200, 500, 200]
     client.post("/_mock/reset", json={})
     assert faults.rules(rt) == []
+    assert [call(client) for _ in range(3)] == [200, 200, 200]  # no stale rules
+    faults.add(rt, [{"id": "n2", "effect": {"type": "status", "status": 502}}])
+    assert call(client) == 502
 
 
 @pytest.mark.parametrize(("rule", "message"), [
