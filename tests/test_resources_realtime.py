@@ -140,6 +140,19 @@ def test_credits_up_front_and_per_six_seconds(app, client, clock) -> None:
     assert ledger.balance(rt, tenant) == before - 2 - 2 * math.ceil(seconds / 6)
 
 
+def test_daily_quota_and_credits_are_checked_at_creation(app, client) -> None:
+    from mockserver import limits
+
+    rt, tenant = runtime_of(app), tenant_of(API_KEY)
+    limits.set_tier(rt, tenant, limits={realtime.MODEL: {"maxDailyGenerations": 1}})
+    create(client)
+    refused = client.post("/v1/realtime_sessions", json=PRESET, headers=auth())
+    assert refused.status_code == 429
+    ledger.set_balance(rt, tenant_of(OTHER_KEY), 1)
+    poor = client.post("/v1/realtime_sessions", json=PRESET, headers=auth(OTHER_KEY))
+    assert poor.status_code == 400 and "credits" in poor.get_json()["error"]
+
+
 def test_custom_avatar_must_exist_and_be_ready(client, clock) -> None:
     body = {"model": "gwm1_avatars", "avatar": {"type": "custom",
                                                "avatarId": "00000000-0000-4000-8000-000000000000"}}

@@ -169,6 +169,27 @@ def test_image_output_count_and_geometry(client) -> None:
     assert abs(w / h - 0.8) < 0.05
 
 
+def test_capacity_fallback_skips_a_model_at_its_concurrency_limit(client) -> None:
+    router(client, "queue")
+    router(client, "spill", {"fallback": {"onCapacity": True}})
+    first = routed(client, "video", {"promptText": "x"}, "queue")["routing"]
+    queued = routed(client, "video", {"promptText": "x"}, "queue")["routing"]
+    assert queued["model"] == first["model"] and "capacityFallback" not in queued
+    spilled = routed(client, "video", {"promptText": "x"}, "spill")["routing"]
+    assert spilled["model"] != first["model"]
+    assert spilled["capacityFallback"] == {"skipped": [first["model"]], "allExhausted": False}
+
+
+def test_capacity_fallback_with_every_model_busy_uses_the_best(client) -> None:
+    allow = {"mode": "allowlist_only", "ids": ["veo3.1"]}
+    router(client, "one", {"fallback": {"onCapacity": True}, "models": allow})
+    first = routed(client, "video", {"promptText": "x"}, "one")["routing"]
+    assert first["capacityFallback"] == {"skipped": [], "allExhausted": False}
+    second = routed(client, "video", {"promptText": "x"}, "one")["routing"]
+    assert second["model"] == "veo3.1"
+    assert second["capacityFallback"] == {"skipped": [], "allExhausted": True}
+
+
 def test_unknown_or_deleted_router_is_404(client) -> None:
     resp = generate(client, "image", {"promptText": "x"}, "nope")
     assert resp.status_code == 404

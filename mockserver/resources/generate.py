@@ -15,9 +15,11 @@ logged with the models that survive it:
 * ``price``: the estimated credits per output are within ``maxCreditsPerGeneration``.
 
 The survivors are ranked by ``optimizeFor`` (cost: lowest estimate; latency: the row's
-typical latency; quality: highest price, the emulator's stand-in for quality). The
-winner's request goes through ``tasks.create`` like any task (credits, quotas,
-THROTTLED), and every decision is logged to the router's requests list.
+typical latency; quality: highest price, the emulator's stand-in for quality). With
+``fallback.onCapacity`` a model whose concurrency limit is full is skipped for the next
+best (all full: the best is used and queues). The winner's request goes through
+``tasks.create`` like any task (credits, quotas, THROTTLED), and every decision is
+logged to the router's requests list.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver import pricing, tasks, validation
+from mockserver import limits, pricing, tasks, validation
 from mockserver.catalog import planned_outputs
 from mockserver.catalog.base import NAMED_SIZES
 from mockserver.catalog.routing import (
@@ -478,6 +480,7 @@ class Decision:
     rank_outcome: str | None = None
     reason_code: str | None = None
     reason: str | None = None
+    capacity: dict[str, Any] | None = None
 
 
 RANK_KEYS: dict[str, Callable[[Candidate], tuple[Any, ...]]] = {
@@ -488,9 +491,29 @@ RANK_KEYS: dict[str, Callable[[Candidate], tuple[Any, ...]]] = {
 REASON_CODES = {"cost": "lowest_cost", "latency": "best_latency", "quality": "best_quality"}
 
 
-def decide(rt: Runtime, modality: str, inp: Mapping[str, Any],
+def busy(rt: Runtime, tenant: str, model: str) -> bool:
+    """Whether the tenant's generations of ``model`` fill its concurrency limit right now.
+
+    Reads the tenant's active tasks only (never every stored task).
+    """
+    concurrent = limits.limits_of(rt, tenant, model)[0]
+    if concurrent is None:
+        return False
+    now, running = rt.clock.now(), 0
+    for task_id in rt.store.set_members(tenant, tasks.ACTIVE_SET):
+        task = rt.store.get(tenant, tasks.KIND, task_id)
+        if task is None or task["billedAs"] != model:
+            continue
+        status = tasks.evaluate(task, now)[0]
+        if status == "THROTTLED":
+            return True
+        running += status in ("PENDING", "RUNNING")
+    return running >= concurrent
+
+
+def decide(rt: Runtime, tenant: str, modality: str, inp: Mapping[str, Any],
            settings: Mapping[str, Any]) -> Decision:
-    """Run the filters and the ranking for one request."""
+    """Run the filters, the capacity check (if ``fallback.onCapacity``) and the ranking."""
     endpoint = family(modality, inp)
     cap = (settings.get("maxCreditsPerGeneration") or {}).get(modality)
     candidates = []
@@ -520,17 +543,33 @@ def decide(rt: Runtime, modality: str, inp: Mapping[str, Any],
     if not eligible:
         return Decision(pipeline, emptied)
     optimize = settings.get("optimizeFor", "cost")
-    chosen = min(eligible, key=RANK_KEYS[optimize])
+    ranked = sorted(eligible, key=RANK_KEYS[optimize])
+    chosen, capacity = ranked[0], None
+    if (settings.get("fallback") or {}).get("onCapacity"):
+        skipped = []
+        for c in ranked:
+            if not busy(rt, tenant, c.offer.row.billed_as):
+                chosen = c
+                break
+            skipped.append(c.offer.model)
+        capacity = {"skipped": skipped if len(skipped) < len(ranked) else [],
+                    "allExhausted": len(skipped) == len(ranked)}
+        pipeline.append({"type": "capacity", **capacity})
     if len(eligible) == 1:
         outcome, code = "single_candidate", "only_eligible_model"
         reason = f"{chosen.offer.model} was the only eligible model."
+    elif capacity and capacity["skipped"]:
+        outcome, code = "fallback", REASON_CODES[optimize]
+        reason = (f"{chosen.offer.model} is the best of {len(eligible)} eligible models by "
+                  f"{optimize} with capacity now; skipped at their limit: "
+                  + ", ".join(capacity["skipped"]) + ".")
     else:
         outcome = "cost" if optimize == "cost" else "selected"
         code = REASON_CODES[optimize]
         reason = (f"{chosen.offer.model} ranked first by {optimize} among "
                   f"{len(eligible)} eligible models.")
     pipeline.append({"type": "rank", "outcome": outcome})
-    return Decision(pipeline, [], chosen, outcome, code, reason)
+    return Decision(pipeline, [], chosen, outcome, code, reason, capacity)
 
 
 # ---------------------------------------------------------------------------
@@ -556,7 +595,7 @@ def generate(rt: Runtime, tenant: str, modality: str, body: Any) -> dict[str, An
         raise RouterConfigNotFound(f"No Model Router with configId '{slug}' exists.",
                                    code="router_config_not_found")
     settings = router["settings"]
-    decision = decide(rt, modality, body["input"], settings)
+    decision = decide(rt, tenant, modality, body["input"], settings)
     if decision.chosen is None:
         message = (f"No eligible model for this request: the '{decision.emptied_by[0]}' "
                    "filter removed every candidate.")
@@ -581,10 +620,13 @@ def generate(rt: Runtime, tenant: str, modality: str, body: Any) -> dict[str, An
                                                    "reason": decision.reason,
                                                    "taskId": task["id"]})
     cap = (settings.get("maxCreditsPerGeneration") or {}).get(modality)
-    return {"id": task["id"], "routing": {
+    routing: dict[str, Any] = {
         "model": offer.model, "provider": provider(offer.model), "configId": router["slug"],
         "resolvedSettings": {"optimizeFor": settings.get("optimizeFor", "cost"),
                              "priceCeiling": cap},
         "resolvedInput": chosen.resolved,
         "estimatedCost": {"credits": task["estimated"]},
-    }}
+    }
+    if decision.capacity is not None:
+        routing["capacityFallback"] = decision.capacity
+    return {"id": task["id"], "routing": routing}

@@ -215,9 +215,13 @@ def create(rt: Runtime, tenant: str, *, body: dict[str, Any]) -> dict[str, Any]:
                        f"Avatar {avatar['avatarId']} is not READY; wait until it is.")
     seq = rt.store.next_seq(tenant, KIND)
     session_id = rt.source.uuid(KIND, tenant, seq)
-    ledger.charge(rt, tenant, UP_FRONT_CREDITS, model=MODEL, task_id=session_id,
-                  reason="realtime session created")
-    limits.record_generation(rt, tenant, MODEL)
+    hour = limits.reserve_daily(rt, tenant, MODEL)
+    try:
+        ledger.charge(rt, tenant, UP_FRONT_CREDITS, model=MODEL, task_id=session_id,
+                      reason="realtime session created")
+    except ledger.InsufficientCredits:
+        limits.unreserve(rt, tenant, MODEL, hour)
+        raise
     max_duration = int(body.get("maxDuration", 300))
     talk = min(max_duration, TALK_MIN + int(rt.source.random("talk", session_id) * TALK_SPAN))
     readiness = plan(rt, session_id, endpoint=POLICY_ENDPOINT, model=MODEL,

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from mockserver import validation
 from mockserver.clock import iso
-from mockserver.errors import ApiError, BadRequest, Forbidden, PayloadTooLarge
+from mockserver.errors import ApiError, Forbidden, PayloadTooLarge
 from mockserver.resources.common import new_id
 from mockserver.runtime import Runtime
 from mockserver.schema import Enum, Issue, Obj, Path, Str, issue, req
@@ -212,10 +212,3 @@ def resolver(rt: Runtime, tenant: str):
 
 validation.register_media_resolver(resolver)
 
-
-def expect_uploaded(rt: Runtime, tenant: str, uri: str, kind: str, path: Path) -> None:
-    """Raise a 400 naming ``path`` unless ``uri`` is a usable ``kind`` upload."""
-    message = problem(rt, tenant, uri, kind)
-    if message:
-        raise BadRequest(f"Invalid parameter '{'.'.join(map(str, path))}': {message}",
-                         issues=[issue("custom", path, message)])
