@@ -4,7 +4,8 @@ A transition policy says how a task advances: ``timed`` (phases last the model's
 latency times the time scale), ``immediate`` (terminal at once), ``after_polls``
 (terminal after N reads) or ``hold`` (stays in a status until released). An outcome
 policy says how it ends: ``succeed`` or ``fail`` with a ``failureCode``, optionally
-with a probability drawn from the seeded source. Policies are keyed most specific
+with a probability drawn from the seeded source and ``refund: false`` (a failed task
+keeps its charge). Policies are keyed most specific
 first: ``endpoint:model``, ``model``, ``endpoint``, ``*``; they live in the store so
 every worker sees the same ones. A fault rule can override the policy of the tasks
 one request creates (``REQUEST_OVERRIDE``, set by the HTTP layer for that request).

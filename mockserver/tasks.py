@@ -208,6 +208,13 @@ def _replan(rt: Runtime, tenant: str, model: str) -> None:
                                heapq.nlargest(limit, (e for e in ends if e > now)))
 
 
+def replan_tenant(rt: Runtime, tenant: str) -> None:
+    """Re-plan every queue of a tenant (after its tier or limits changed)."""
+    for model in limits.models_used(rt, tenant):
+        if rt.store.set_members(tenant, _lane(model)):
+            _replan(rt, tenant, model)
+
+
 def _leave_lane(rt: Runtime, tenant: str, task: Mapping[str, Any], *, early: bool) -> None:
     """Take a task out of its lane; re-plan the lane if its slot freed before planned."""
     model = task["billedAs"]

@@ -93,6 +93,20 @@ def test_higher_limit_from_tier_or_override(timed):
     assert status(timed, create(timed)) == "PENDING"  # null: unlimited
 
 
+def test_raising_the_limit_starts_queued_tasks_at_once(timed, clock):
+    ids = [create(timed) for _ in range(4)]
+    clock.advance(1)
+    control(timed, "tier", {"apiKey": API_KEY, "tier": 2})  # 3 concurrent videos
+    assert statuses(timed, ids) == ["PENDING", "PENDING", "PENDING", "THROTTLED"]
+    control(timed, "tier", {"apiKey": API_KEY, "limits": {
+        "gen4_turbo": {"maxConcurrentGenerations": 0}}})
+    clock.advance(3600)
+    # Started tasks run to the end; the queued one waits while the limit is 0.
+    assert statuses(timed, ids) == ["SUCCEEDED"] * 3 + ["THROTTLED"]
+    control(timed, "tier", {"apiKey": API_KEY, "limits": {"gen4_turbo": None}})
+    assert status(timed, ids[3]) == "PENDING"
+
+
 def test_a_cancel_frees_the_slot_at_once(timed, clock):
     a, b, c = (create(timed) for _ in range(3))
     clock.advance(3)

@@ -359,6 +359,7 @@ def change_tier() -> Response:
     if "tier" not in body and "limits" not in body:
         raise BadRequest("give tier and/or limits")
     limits.set_tier(runtime(), tenant, body.get("tier"), body.get("limits"))
+    tasks.replan_tenant(runtime(), tenant)  # queued tasks may start now (or wait longer)
     return json_response(_tier_view(tenant))
 
 
