@@ -134,6 +134,8 @@ def test_realtime_session_conversation_and_usage(env) -> None:
     assert client.realtime_sessions.retrieve(session.id).status == "RUNNING"
     listed = [c for c in client.avatar_conversations.list(limit=5) if c.id == session.id]
     assert listed and listed[0].status == "in_progress" and listed[0].has_tools
+    live_call = client.avatar_conversations.retrieve(session.id)
+    assert live_call.status == "in_progress" and live_call.tools[0].name == "show_card"
     clock.advance(120)
     done = client.realtime_sessions.retrieve(session.id)
     assert done.status == "COMPLETED" and 0 < done.duration <= 60

@@ -12,4 +12,5 @@ bp = Blueprint("openapi", __name__)
 
 @bp.get("/openapi.json")
 def openapi_document_noauth() -> Response:
+    """The document, generated for this app's routes."""
     return json_response(openapi.document(current_app))
