@@ -70,12 +70,23 @@ def set_tier(rt: Runtime, tenant: str, tier: Any = None, limits: Any = None) -> 
 
 def limits_of(rt: Runtime, tenant: str, model: str) -> tuple[int | None, int | None]:
     """(maxConcurrentGenerations, maxDailyGenerations) of ``model``; None is unlimited."""
-    concurrent, daily = limits_for(tier_of(rt, tenant), model)
-    given = overrides(rt, tenant).get(model)
-    if given:
-        concurrent = given.get("maxConcurrentGenerations", concurrent)
-        daily = given.get("maxDailyGenerations", daily)
-    return concurrent, daily
+    return table_of(rt, tenant, [model])[model]
+
+
+def table_of(rt: Runtime, tenant: str, models: list[str]
+             ) -> dict[str, tuple[int | None, int | None]]:
+    """The limits of several models, reading the tenant's settings once."""
+    tier = tier_of(rt, tenant)
+    given = overrides(rt, tenant)
+    out = {}
+    for model in models:
+        concurrent, daily = limits_for(tier, model)
+        mine = given.get(model)
+        if mine:
+            concurrent = mine.get("maxConcurrentGenerations", concurrent)
+            daily = mine.get("maxDailyGenerations", daily)
+        out[model] = (concurrent, daily)
+    return out
 
 
 def record_generation(rt: Runtime, tenant: str, model: str) -> int:

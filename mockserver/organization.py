@@ -63,11 +63,9 @@ def purchase(rt: Runtime, tenant: str, credits: int) -> int:
 
 def model_limits(rt: Runtime, tenant: str) -> dict[str, dict[str, int | None]]:
     """Every organization model's limits for this tenant (tier plus overrides)."""
-    out = {}
-    for model in ORGANIZATION_MODELS:
-        concurrent, daily = limits.limits_of(rt, tenant, model)
-        out[model] = {"maxConcurrentGenerations": concurrent, "maxDailyGenerations": daily}
-    return out
+    table = limits.table_of(rt, tenant, list(ORGANIZATION_MODELS))
+    return {model: {"maxConcurrentGenerations": concurrent, "maxDailyGenerations": daily}
+            for model, (concurrent, daily) in table.items()}
 
 
 def snapshot(rt: Runtime, tenant: str) -> dict[str, Any]:
