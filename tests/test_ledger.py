@@ -337,6 +337,11 @@ class LedgerMachine(RuleBasedStateMachine):
         values = self.rt.store.dump(TENANT).get(TENANT, {}).get("values", {})
         used = sum(v for k, v in values.items() if k.startswith("used:"))
         assert used == t["charged"] - t["refunded"]
+        r = self.client.post("/v1/organization/usage", headers=auth(),
+                             json={"startDate": "2026-01-01", "beforeDate": "2026-01-03"})
+        assert r.status_code == 200, r.json
+        reported = sum(u["amount"] for day in r.json["results"] for u in day["usedCredits"])
+        assert reported == t["charged"] - t["refunded"]
 
 
 TestLedgerConservation = LedgerMachine.TestCase
