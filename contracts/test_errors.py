@@ -1,0 +1,72 @@
+"""Contracts for authentication, versioning, unknown resources and malformed bodies."""
+
+from __future__ import annotations
+
+import pytest
+
+from contracts import checks, strategies
+from mockserver.catalog import ENDPOINTS
+
+UNKNOWN_TASK = "00000000-0000-4000-8000-000000000000"
+
+
+def _create_path() -> str:
+    endpoint, _ = strategies.cheapest_rows()[0]
+    return ENDPOINTS[endpoint].path
+
+
+def test_missing_api_key_is_unauthorized(runway_api):
+    checks.check_unauthorized(runway_api.get("/v1/organization", auth=False))
+
+
+@pytest.mark.parametrize("value", ["Basic dXNlcjpwYXNz", "Bearer", "Bearer "])
+def test_unusable_authorization_is_unauthorized(runway_api, value):
+    reply = runway_api.get("/v1/organization", headers={"Authorization": value})
+    checks.check_unauthorized(reply)
+
+
+def test_create_without_api_key_is_unauthorized(runway_api):
+    checks.check_unauthorized(runway_api.post(_create_path(), {}, auth=False))
+
+
+def test_missing_version_header_is_rejected(runway_api):
+    checks.check_version_rejected(runway_api.get("/v1/organization", version=False))
+
+
+def test_unknown_version_is_rejected(runway_api):
+    reply = runway_api.get("/v1/organization", headers={"X-Runway-Version": "2099-01-01"})
+    checks.check_version_rejected(reply)
+
+
+def test_unknown_task_is_not_found(runway_api):
+    checks.check_not_found(runway_api.task(UNKNOWN_TASK))
+
+
+def test_deleting_an_unknown_task_is_not_found(runway_api):
+    checks.check_not_found(runway_api.cancel(UNKNOWN_TASK))
+
+
+def test_body_that_is_not_an_object_is_rejected(runway_api):
+    checks.check_error_shape(runway_api.post(_create_path(), ["not", "an", "object"]), 400)
+
+
+def test_body_that_is_not_json_is_rejected(runway_api):
+    reply = runway_api.request("POST", _create_path(), data=b"{not json",
+                               headers={"Content-Type": "application/json"})
+    checks.check_error_shape(reply, 400)
+
+
+def test_organization_has_the_documented_shape(runway_api):
+    reply = runway_api.organization()
+    assert reply.status == 200, f"status: GET /v1/organization gave {reply.status}"
+    checks.check_json_reply(reply)
+    checks.check_organization_shape(reply.body)
+
+
+def test_usage_report_has_the_documented_shape(runway_api):
+    reply = runway_api.usage()
+    if reply.status == 404:
+        pytest.skip("POST /v1/organization/usage is not served by this target")
+    assert reply.status == 200, f"status: POST /v1/organization/usage gave {reply.status}"
+    checks.check_json_reply(reply)
+    checks.check_usage_shape(reply.body)
