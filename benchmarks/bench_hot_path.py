@@ -9,17 +9,16 @@ size and the ratio of the largest to the smallest, plus memory per stored task.
 from __future__ import annotations
 
 import argparse
+import pathlib
 import statistics
+import sys
 import time
 import tracemalloc
 
-import pathlib
-import sys
-
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
-from mockserver import create_app  # noqa: E402
-from mockserver.clock import fake_clock  # noqa: E402
+from mockserver import create_app
+from mockserver.clock import fake_clock
 
 HEADERS = {"Authorization": "Bearer bench", "X-Runway-Version": "2024-11-06"}
 BODY = {"model": "gen4_turbo", "promptImage": "https://example.com/a.jpg", "ratio": "1280:720",
@@ -47,8 +46,10 @@ def timed(fn, samples: int) -> float:
 def measure(n: int, samples: int) -> dict[str, float]:
     clock = fake_clock()
     app = create_app({"initial_credits": 10**12}, clock=clock)
-    app.extensions["runway_mock"].config.tier = 5
     client = app.test_client()
+    # Lift the per-model limits so the store can be filled far past a day's quota.
+    client.post("/_mock/tier", json={"apiKey": "bench", "tier": 5, "limits": {"gen4_turbo": {
+        "maxDailyGenerations": None, "maxConcurrentGenerations": None}}})
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     ids = fill(client, clock, n)

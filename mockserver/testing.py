@@ -26,12 +26,16 @@ def serve(app: Flask | None = None, *, config: Mapping[str, Any] | None = None,
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
-        server.close()
-        # Keep-alive connections a client left open would keep waitress's loop alive.
-        for channel in list(server._map.values()):
-            channel.close()
-        server.task_dispatcher.shutdown(timeout=2)
+        def stop() -> None:
+            # Runs inside waitress's loop: closing every channel (the listener and any
+            # keep-alive connection a client left open) lets the loop end without racing
+            # a select() on closed descriptors.
+            for channel in list(server._map.values()):
+                channel.close()
+
+        server.trigger.pull_trigger(stop)
         thread.join(timeout=5)
+        server.task_dispatcher.shutdown(timeout=2)
 
 
 def runtime_of(app: Flask) -> Runtime:

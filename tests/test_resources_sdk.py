@@ -7,9 +7,6 @@ mode; auto-paginating iterators must walk every page; deleted ids raise NotFound
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -19,27 +16,12 @@ runwayml = pytest.importorskip("runwayml")
 
 from mockserver import create_app  # noqa: E402
 from mockserver.clock import fake_clock  # noqa: E402
+from mockserver.testing import serve  # noqa: E402
 
 
-@contextmanager
-def live(app) -> Iterator[str]:
-    """Serve ``app`` with waitress on a free loopback port; stop it from its own loop."""
-    from waitress.server import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        def stop() -> None:
-            # Closing every channel inside the loop thread ends the loop cleanly.
-            for channel in list(server._map.values()):
-                channel.close()
-
-        server.trigger.pull_trigger(stop)
-        thread.join(timeout=5)
-        server.task_dispatcher.shutdown()
+def live(app):
+    """Serve ``app`` on a free loopback port (the shared test server helper)."""
+    return serve(app, threads=4)
 
 
 def sdk(url: str, key: str = "key_sdk_resources"):
