@@ -38,3 +38,7 @@ def test_node_sdk_against_the_emulator():
     names = {s["name"] for s in steps}
     assert "organization.retrieve" in names
     assert "imageToVideo.create + waitForTaskOutput" in names
+    # The resource section (tests/node/resources.mjs) ran too.
+    assert {"uploads.createEphemeral", "documents", "voices", "routers and generate",
+            "workflows", "recipes.productAd"} <= names
+    assert len(steps) >= 30
