@@ -15,6 +15,16 @@ MediaResolverFactory = Callable[[Runtime, str], Callable[[str, str, Path], list[
 _resolver_factories: list[MediaResolverFactory] = []
 
 
+# endpoint name -> checks that ids named in a valid body exist for the tenant.
+ReferenceCheck = Callable[[Runtime, str, dict[str, Any]], list[Issue]]
+_reference_checks: dict[str, list[ReferenceCheck]] = {}
+
+
+def register_reference_check(endpoint: str, fn: ReferenceCheck) -> None:
+    """Check, after schema validation, that the resources a body names exist."""
+    _reference_checks.setdefault(endpoint, []).append(fn)
+
+
 def register_media_resolver(factory: MediaResolverFactory) -> None:
     """Install the check that a ``runway://`` URI names a live upload of this tenant."""
     _resolver_factories.append(factory)
@@ -52,5 +62,8 @@ def task_row(rt: Runtime, tenant: str, table: Endpoint, body: Any) -> ModelRow:
                 f"Invalid discriminator value. Expected {options}", options=list(table.rows))])
         row = found
     check(rt, tenant, row.body_spec(), body)
+    issues = [i for fn in _reference_checks.get(table.name, ()) for i in fn(rt, tenant, body)]
+    if issues:
+        raise ValidationFailed(issues)
     # The row as billed for this body (e.g. avatar videos by speech type).
     return row.for_body(body)

@@ -277,7 +277,6 @@ VALID_VARIANTS = [
     (I2V, "gen4.5", {"outputFormat": "hdr_prores", "proresProfile": "422 HQ"}),
     (T2V, "kling3.0_pro", {"promptText": DROP, "providerSettings": {
         "multiPrompt": [{"prompt": "a", "duration": 3}]}}),
-    (T2V, "seedance2_5", {"promptText": DROP, "draftTaskId": UUID}),
     (T2V, "hailuo3", {"ratio": "adaptive", "references": [{"uri": IMG}]}),
     (V2V, "aleph2", {"keyframes": [{"uri": IMG, "at": 0.5, "range": {
         "start_seconds": 0, "end_seconds": 2}}], "outputFormat": "prores",
@@ -290,7 +289,6 @@ VALID_VARIANTS = [
     (T2I, "gemini_image3_pro", {"referenceImages": [{"uri": IMG, "subject": "human"}] * 5
                                 + [{"uri": IMG}] * 9}),
     (T2I, "recraft_v4_1_flash", {"colors": ["#FF8800", "00ff00"], "backgroundColor": "FFFFFF"}),
-    ("avatar_videos", "gwm1_avatars", {"avatar": {"type": "custom", "avatarId": UUID}}),
     ("recipe_product_ad", "product_ad", {"version": "2026-07"}),
     ("recipe_multi_shot_video", "multi_shot_video", {
         "mode": "custom", "prompt": DROP, "duration": 15,

@@ -6,14 +6,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """Attach every blueprint to ``app``."""
-    from mockserver.views import api, artifacts, control
+    """Attach every blueprint to ``app`` (and the checks their domains install)."""
+    from mockserver import references  # noqa: F401  (registers id checks on task bodies)
+    from mockserver.views import api, artifacts, control, openapi, resources, uploads
 
-    app.register_blueprint(control.bp)
-    app.register_blueprint(artifacts.bp)
-    app.register_blueprint(api.bp)
-    from mockserver.views import openapi, resources, uploads
-
-    app.register_blueprint(resources.bp)
-    app.register_blueprint(uploads.bp)
-    app.register_blueprint(openapi.bp)
+    for blueprint in (control.bp, artifacts.bp, api.bp, resources.bp, uploads.bp, openapi.bp):
+        app.register_blueprint(blueprint)
