@@ -232,7 +232,7 @@ class Recorder:
             before_record_request=self._request,
             before_record_response=self._response,
             decode_compressed_response=True,
-            drop_unused_requests=True,
+            drop_unused_requests=self.mode == "record",
         )
         recorder.register_serializer("runway", _Serializer(self.metadata))
         recorder.register_matcher("json_body", json_body)
@@ -246,6 +246,9 @@ class Recorder:
         self.cassette = self._cm.__enter__()
         if self.mode == "replay":
             self.cassette.play_response = self._play
+            self.cassette.can_play_response_for = lambda _request: True
+            # Replay never writes: the recording stays exactly as committed.
+            self.cassette._save = lambda force=False: None
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -190,6 +190,20 @@ def _names(issue_path: Any, path: tuple[str | int, ...]) -> bool:
 
 
 @check
+def check_retry_after(reply: ReplyLike) -> None:
+    """``Retry-After`` (seconds) and ``retry-after-ms``, when sent, are non-negative numbers."""
+    for name in ("retry-after", "retry-after-ms"):
+        value = reply.headers.get(name)
+        if value is None:
+            continue
+        try:
+            number = float(value)
+        except ValueError:
+            raise AssertionError(f"{name}: expected a number, got {value!r}") from None
+        assert number >= 0, f"{name}: expected a number >= 0, got {value!r}"
+
+
+@check
 def check_unauthorized(reply: ReplyLike) -> None:
     """A call without a usable bearer key gets 401 ``{"error": ...}``."""
     check_error_shape(reply, 401)
@@ -354,6 +368,7 @@ __all__ = [
     "ACTIVE", "CHECKS", "LIFECYCLE", "TASK_KEYS", "TERMINAL", "check", "check_cost_within_estimate",
     "check_credits_reconcile", "check_deleted", "check_error_shape", "check_json_reply",
     "check_not_found", "check_organization_shape", "check_progress", "check_rejected_naming",
+    "check_retry_after",
     "check_task_created", "check_task_shape", "check_transition", "check_unauthorized",
     "check_usage_shape", "check_version_rejected",
 ]

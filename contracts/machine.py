@@ -20,7 +20,9 @@ from contracts import checks, strategies
 from contracts.targets import LIVE_POLL_SECONDS, Api
 from mockserver.catalog import ENDPOINTS
 
-ADVANCE_SECONDS = (0.5, 2.0, 5.0, 30.0, 600.0)
+ADVANCE_SECONDS = (0.1, 0.5, 2.0, 5.0, 30.0, 600.0)
+# Small steps to watch a task run (emulated latencies are seconds at the default scale).
+WATCH_SECONDS = (0.05, 0.1, 0.2, 0.4)
 # Rows the machine draws from on the live API: the few cheapest of all.
 LIVE_ROWS = 3
 
@@ -65,6 +67,9 @@ class TaskLifecycle(RuleBasedStateMachine):
     def __init__(self, api: Api) -> None:
         super().__init__()
         self.api = api
+        if api.can("reset"):
+            # Each run starts clean, so Hypothesis re-running a failing case sees it again.
+            api.reset()
         self.rows = machine_rows(api)
         self.views: dict[str, TaskView] = {}
         self.start_balance = checks.check_organization_shape(api.organization().body)
@@ -109,6 +114,14 @@ class TaskLifecycle(RuleBasedStateMachine):
     def advance(self, seconds: float) -> None:
         """Move the emulator's clock (targets that can)."""
         self.api.advance(seconds)
+
+    @precondition(lambda self: self.api.can("time"))
+    @rule(task_id=tasks, seconds=st.sampled_from(WATCH_SECONDS), times=st.integers(1, 4))
+    def watch(self, task_id: str, seconds: float, times: int) -> None:
+        """Move the clock a little and read the task, a few times (sees progress move)."""
+        for _ in range(times):
+            self.api.advance(seconds)
+            self._poll(self.views[task_id])
 
     @rule()
     def reconcile(self) -> None:

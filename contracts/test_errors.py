@@ -70,3 +70,18 @@ def test_usage_report_has_the_documented_shape(runway_api):
     assert reply.status == 200, f"status: POST /v1/organization/usage gave {reply.status}"
     checks.check_json_reply(reply)
     checks.check_usage_shape(reply.body)
+
+
+@pytest.mark.runway_needs("faults")
+@pytest.mark.parametrize("status", [429, 503])
+def test_transient_errors_use_the_error_shape(runway_api, status):
+    api = runway_api
+    rule = api.control("POST", "/faults", {
+        "match": {"method": "GET", "path": "/v1/organization", "apiKey": api.token},
+        "effect": {"type": "status", "status": status, "retryAfter": 1}, "times": 1})
+    assert rule.status == 200, f"POST /_mock/faults: {rule.status} {rule.text[:200]}"
+    reply = api.organization()
+    checks.check_error_shape(reply, status)
+    checks.check_retry_after(reply)
+    again = api.organization()
+    assert again.status == 200, f"status: the fault fired once, the retry gave {again.status}"
