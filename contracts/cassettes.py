@@ -26,10 +26,10 @@ import yaml
 SCRUBBED = "[scrubbed]"
 EMULATOR_HOST = "emulator.invalid"
 # What the linter refuses to find in a cassette.
-KEY_LIKE = re.compile(r"Bearer\s+[A-Za-z0-9._~+/=-]{8,}|key_[0-9a-f]{16,}")
+KEY_LIKE = re.compile(r"Bearer[ \t]+[A-Za-z0-9._~+/=-]{8,}|key_[0-9a-f]{16,}")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}")
 _KEY = re.compile(r"key_[0-9a-f]{16,}")
-_BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}")
+_BEARER = re.compile(r"(Bearer[ \t]+)[A-Za-z0-9._~+/=-]{8,}")
 KEEP_REQUEST_HEADERS = ("content-type", "x-runway-version", "authorization")
 KEEP_RESPONSE_HEADERS = ("content-type", "retry-after", "retry-after-ms", "allow", "location")
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "inprocess.invalid", "replay.invalid")

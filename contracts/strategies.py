@@ -7,6 +7,10 @@ are honoured by filtering with the row's own validation. Invalid bodies break ex
 one field of a valid body: wrong type, out of range, not in the enum, missing, or an
 unknown extra key; each ``Mutation`` names the path the API must report.
 
+Ids are assigned by the API, so a valid request can only name one it was given: valid
+bodies leave out optional id fields (strings whose pattern is a UUID) and avoid union
+variants that need one (a ``custom`` avatar), which keeps them valid without fixtures.
+
 Nothing here lists models or fields: a new catalog row is covered as soon as it exists.
 """
 
@@ -65,6 +69,35 @@ NOT_AN_OPTION = "not_a_valid_option"
 MUTATION_KINDS = ("wrong_type", "out_of_range", "not_in_enum", "missing", "extra")
 EXTRA_KEY = "unexpectedField"
 _TEXT = st.characters(codec="utf-8", categories=("L", "M", "N", "P", "S", "Zs"))
+
+
+_SAMPLE_ID = "123e4567-e89b-12d3-a456-426614174000"
+
+
+def is_id(spec: Spec) -> bool:
+    """True for a string spec that only takes ids (its pattern is a UUID's)."""
+    return (isinstance(spec, Str) and spec.pattern is not None
+            and re.fullmatch(spec.pattern, _SAMPLE_ID) is not None
+            and re.fullmatch(spec.pattern, "not-an-id") is None)
+
+
+def needs_id(spec: Spec) -> bool:
+    """True when every value ``spec`` accepts names an existing resource by id."""
+    if is_id(spec):
+        return True
+    if isinstance(spec, Obj):
+        return any(p.required and needs_id(p.spec) for p in spec.props.values())
+    if isinstance(spec, Tagged):
+        return all(needs_id(v) for v in spec.variants.values())
+    if isinstance(spec, AnyOf):
+        return all(needs_id(v) for v in spec.variants)
+    if isinstance(spec, Arr):
+        return bool(spec.min_items) and needs_id(spec.item)
+    return False
+
+
+def _without_ids(variants: list[Spec]) -> list[Spec]:
+    return [v for v in variants if not needs_id(v)] or variants
 
 
 def media_pool(kind: str) -> tuple[str, ...]:
@@ -134,13 +167,13 @@ def _values(spec: Spec) -> st.SearchStrategy[Any]:
     if isinstance(spec, Obj):
         return objects(spec)
     if isinstance(spec, Tagged):
-        return st.one_of(*(objects(v) for v in spec.variants.values()))
+        return st.one_of(*(objects(v) for v in _without_ids(list(spec.variants.values()))))
     if isinstance(spec, Arr):
         lo = spec.min_items or 0
         hi = spec.max_items if spec.max_items is not None else lo + SOFT_MAX_ITEMS
         return st.lists(values(spec.item), min_size=lo, max_size=min(hi, lo + SOFT_MAX_ITEMS))
     if isinstance(spec, AnyOf):
-        return st.one_of(*(values(v) for v in spec.variants))
+        return st.one_of(*(values(v) for v in _without_ids(list(spec.variants))))
     raise TypeError(f"contracts.strategies has no rule for {type(spec).__name__}; add one "
                     "next to the others")
 
@@ -206,7 +239,7 @@ def objects(spec: Obj, *, force: Mapping[str, st.SearchStrategy[Any]] | None = N
     force = dict(force or {})
     required = [n for n, p in spec.props.items() if p.required or n in force]
     optional = [n for n, p in spec.props.items()
-                if not p.required and n not in force and n not in omit]
+                if not p.required and n not in force and n not in omit and not needs_id(p.spec)]
 
     @st.composite
     def draw_object(draw: st.DrawFn) -> dict[str, Any]:
@@ -240,7 +273,8 @@ def _bodies(spec: Spec, force: Mapping[str, st.SearchStrategy[Any]], omit: froze
             ) -> st.SearchStrategy[dict[str, Any]]:
     """Objects of a body spec: one object, or a tagged union of them (``mode``)."""
     if isinstance(spec, Tagged):
-        return st.one_of(*(_bodies(v, force, omit) for v in spec.variants.values()))
+        return st.one_of(*(_bodies(v, force, omit)
+                           for v in _without_ids(list(spec.variants.values()))))
     if not isinstance(spec, Obj):
         raise TypeError(f"a request body spec is an Obj or Tagged, not {type(spec).__name__}")
     mine = {k: v for k, v in force.items() if k in spec.props}
@@ -546,6 +580,7 @@ def invalid_body(endpoint: str, model: str, *, cheap: bool = False
 
 __all__ = [
     "MEDIA_DEFAULTS", "TINY_PNG", "Mutation", "body_spec", "cheap_plan", "cheapest_estimate",
-    "cheapest_rows", "estimate", "invalid_body", "media_pool", "mutations", "names_path",
-    "objects", "row_of", "task_rows", "valid_body", "valid_request", "values",
+    "cheapest_rows", "estimate", "invalid_body", "is_id", "media_pool", "mutations",
+    "names_path", "needs_id", "objects", "row_of", "task_rows", "valid_body", "valid_request",
+    "values",
 ]
