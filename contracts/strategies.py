@@ -171,6 +171,8 @@ def _values(spec: Spec) -> st.SearchStrategy[Any]:
     if isinstance(spec, Arr):
         lo = spec.min_items or 0
         hi = spec.max_items if spec.max_items is not None else lo + SOFT_MAX_ITEMS
+        if needs_id(spec.item):
+            hi = lo  # items name existing resources: send as few as allowed
         return st.lists(values(spec.item), min_size=lo, max_size=min(hi, lo + SOFT_MAX_ITEMS))
     if isinstance(spec, AnyOf):
         return st.one_of(*(values(v) for v in _without_ids(list(spec.variants))))
