@@ -131,7 +131,7 @@ def _skip_reason(item: pytest.Item) -> str | None:
 @pytest.fixture(scope="session")
 def runway_target(pytestconfig: pytest.Config) -> Iterator[Any]:
     """The contract target of this run (``--target``), started and probed once."""
-    from contracts import cassettes, targets
+    from contracts import targets
 
     opts = pytestconfig.stash[_STASH]
     name = opts["target"]
@@ -160,14 +160,9 @@ def runway_target(pytestconfig: pytest.Config) -> Iterator[Any]:
         balance = api.balance()
         target.budget.start_balance = balance
         target.budget.limit = min(target.budget.limit, balance)
-    guard = cassettes.no_network() if name == "replay" else None
-    if guard is not None:
-        guard.__enter__()
     try:
         yield target
     finally:
-        if guard is not None:
-            guard.__exit__(None, None, None)
         if target.budget is not None and target.budget.start_balance is not None:
             try:
                 target.budget.end_balance = target.api(target.token or "").balance()

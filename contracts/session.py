@@ -74,6 +74,50 @@ def load_options() -> None:
         if hasattr(RUN, key):
             setattr(RUN, key, value)
     strategies.LONG_TEXT_MAX = CASSETTE_TEXT_MAX if RUN.deterministic else None
+    if RUN.deterministic:
+        _fix_constants()
+
+
+_saved_constants: list[Any] = []
+
+
+def _fix_constants() -> None:
+    """Make Hypothesis ignore literals of the modules loaded in this process.
+
+    Hypothesis biases draws toward literals found in every local module imported so
+    far, so the same seed draws differently when other modules (or new literals
+    anywhere in the repo) are loaded, and a replay would miss its recording. Record,
+    replay and live runs therefore draw from Hypothesis's own constants only. (This
+    reaches into Hypothesis internals; if they move, nothing is patched.)
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+    except ImportError:  # pragma: no cover - Hypothesis reorganised
+        return
+    if _saved_constants or not hasattr(providers, "_get_local_constants"):
+        return
+    empty = providers.Constants()
+    _saved_constants.append(providers._get_local_constants)
+    providers._get_local_constants = lambda: empty
+
+
+def _unfix_constants() -> None:
+    from hypothesis.internal.conjecture import providers
+
+    if _saved_constants:
+        providers._get_local_constants = _saved_constants.pop()
+
+
+@contextmanager
+def stable_constants() -> Iterator[None]:
+    """Within the block, draws do not depend on which modules are loaded (see above)."""
+    fixed_here = not _saved_constants
+    _fix_constants()
+    try:
+        yield
+    finally:
+        if fixed_here:
+            _unfix_constants()
 
 
 load_options()
@@ -233,6 +277,9 @@ def api_for_test(nodeid: str, target: Target, needs: list[str],
     if mode == "record":
         api.extra_headers["Connection"] = "close"
     recorder = None
+    offline = cassettes.no_network() if mode == "replay" else None
+    if offline is not None:
+        offline.__enter__()  # replay answers from the cassette only: no socket may open
     if mode is not None:
         recorder = cassettes.Recorder(path, mode, meta, secrets=(token, target.admin_token or ""),
                                       base_url=target.base_url)
@@ -252,6 +299,8 @@ def api_for_test(nodeid: str, target: Target, needs: list[str],
                 meta["skipped"] = skipped
             recorder.__exit__(None, None, None)
             RUN.stats["cassettes"] = RUN.stats.get("cassettes", 0) + 1
+        if offline is not None:
+            offline.__exit__(None, None, None)
         api.session.close()
 
 

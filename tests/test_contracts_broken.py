@@ -16,6 +16,7 @@ import pytest
 from hypothesis import Phase, find
 
 from contracts import checks, scenarios, strategies
+from contracts.session import stable_constants
 from contracts.targets import Api, inprocess_target
 
 failed_task_contract = scenarios.failed_task_is_refunded
@@ -26,8 +27,10 @@ HUNT = {"max_examples": 60, "phases": (Phase.explicit, Phase.generate), "derando
 
 
 def lifecycle_contract(api: Api) -> None:
-    """The state machine contract, hunting harder than a normal run."""
-    scenarios.lifecycle(api, **HUNT)
+    """The state machine contract, hunting harder than a normal run (the same draws in any
+    session: see contracts.session.stable_constants)."""
+    with stable_constants():
+        scenarios.lifecycle(api, **HUNT)
 
 Rewrite = Callable[[str, str, int, Any], tuple[int, Any]]
 
