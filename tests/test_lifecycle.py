@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from mockserver import tasks
@@ -56,9 +58,8 @@ def test_every_transition_in_order_with_rising_progress(client, clock):
     assert len(progress) > 3
     assert progress == sorted(progress)
     assert all(0 <= p <= 1 for p in progress)
-    for t in seen:
-        for a, b in zip(statuses, statuses[1:]):
-            assert b == a or b in tasks.TRANSITIONS[a]
+    for a, b in pairwise(statuses):
+        assert b == a or b in tasks.TRANSITIONS[a]
 
 
 def test_wire_shapes_by_status(client, clock):
