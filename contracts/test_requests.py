@@ -36,6 +36,14 @@ def test_valid_request_is_accepted(runway_api, endpoint, model, data):
     _only_cheap_rows_live(api, endpoint, model)
     body = data.draw(strategies.valid_body(endpoint, model, cheap=api.costs_money), label="body")
     reply = api.create(endpoint, body, model=model)
+    if reply.status == 429:
+        # The key's daily task quota, not this request: start the key afresh where the
+        # target can, else stop here.
+        checks.check_error_shape(reply, 429)
+        if not api.can("reset"):
+            pytest.skip(f"the key's daily task limit was reached: {reply.body['error']}")
+        api.reset()
+        reply = api.create(endpoint, body, model=model)
     task_id = checks.check_task_created(
         reply, returns_cost=ENDPOINTS[endpoint].returns_cost,
         expected_credits=_expected_credits(endpoint, model, body))

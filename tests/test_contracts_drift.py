@@ -94,3 +94,16 @@ def test_drift_is_a_runway_mock_verb():
     args = build_parser().parse_args(["drift", "cassettes", "--strict"])
     assert args.func is drift._run
     assert main(["drift", "no/such/dir"]) == 2
+
+
+def test_ids_of_a_foreign_recording_are_mapped_as_they_appear(tmp_path):
+    root = _copy(tmp_path, "test_tasks/test_task_runs_to_the_end_along_the_documented_path.yaml")
+    path = next(root.rglob("*.yaml"))
+    doc = yaml.safe_load(path.read_text())
+    doc["metadata"].pop("emulator")  # as a live recording: other key, other seed, other ids
+    doc["metadata"]["recordedAgainst"] = "runway"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    report = drift.drift([root])
+    tasks = report.endpoints["GET /v1/tasks/{id}"]
+    assert tasks.interactions >= 3
+    assert report.drifted == 0, drift.format_report(report)
