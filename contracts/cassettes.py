@@ -111,11 +111,13 @@ class _Serializer:
         self.metadata = metadata
 
     def serialize(self, data: dict[str, Any]) -> str:
+        """YAML text: the metadata block, then VCR's version and interactions."""
         doc = {"metadata": self.metadata, **data}
         return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
     @staticmethod
     def deserialize(text: str) -> dict[str, Any]:
+        """The cassette's data (VCR reads ``interactions``; ``metadata`` rides along)."""
         return yaml.load(text, Loader=_Loader)
 
 

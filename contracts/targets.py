@@ -400,6 +400,7 @@ class _WSGIAdapter(requests.adapters.BaseAdapter):
 
     def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
              verify: Any = True, cert: Any = None, proxies: Any = None) -> requests.Response:
+        """Answer ``request`` from the app (transport options do not apply)."""
         url = urlsplit(request.url or "")
         body = request.body or b""
         if isinstance(body, str):
@@ -419,7 +420,7 @@ class _WSGIAdapter(requests.adapters.BaseAdapter):
         return resp
 
     def close(self) -> None:
-        pass
+        """Nothing to release: no sockets were opened."""
 
 
 def inprocess_target(seed: int = 0, config: Mapping[str, Any] | None = None) -> Target:
