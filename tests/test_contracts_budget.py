@@ -80,7 +80,8 @@ def test_the_guard_stops_creating_tasks_at_the_budget_against_a_standin_server()
 
 
 def _pytest(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "PYTHONPATH": str(REPO), **env}
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    full = {**os.environ, "PYTHONPATH": path, **env}
     for name in ("RUNWAY_CONTRACT_TARGET", "RUNWAY_CONTRACT_LIVE", "RUNWAY_CONTRACT_BUDGET"):
         if name not in env:
             full.pop(name, None)

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from importlib.metadata import entry_points
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,8 +63,19 @@ def test_the_contract_target(runway_target):
 '''
 
 
+def _entry_point_installed() -> bool:
+    return any(ep.name == "runway_mock" for ep in entry_points(group="pytest11"))
+
+
+# How a session gets the plugin: the installed pytest11 entry point loads it by itself;
+# without the install, -p loads the same module the same way (both at once would be a
+# double registration, which pytest refuses).
+LOAD = () if _entry_point_installed() else ("-p", "contracts.plugin")
+
+
 def _pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ,
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     for name in ("RUNWAY_CONTRACT_TARGET", "RUNWAYML_BASE_URL", "RUNWAYML_API_SECRET"):
         env.pop(name, None)
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
@@ -73,8 +85,7 @@ def _pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_a_users_own_tests_use_the_fixtures_with_no_code_copied(tmp_path):
     (tmp_path / "test_mine.py").write_text(USER_TESTS)
-    # -p loads the plugin exactly as the installed pytest11 entry point does.
-    run = _pytest(tmp_path, "-p", "contracts.plugin", "-q", "-W", "error")
+    run = _pytest(tmp_path, *LOAD, "-q", "-W", "error")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "6 passed" in run.stdout
 
@@ -88,15 +99,14 @@ def test_a_session_that_does_not_use_the_plugin_is_unaffected(tmp_path):
             assert "mockserver" not in sys.modules
             assert "vcr" not in sys.modules
     '''))
-    run = _pytest(tmp_path, "-p", "contracts.plugin", "-q")
+    run = _pytest(tmp_path, *LOAD, "-q")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "runway-mock contracts" not in run.stdout
-    helptext = _pytest(tmp_path, "-p", "contracts.plugin", "--help").stdout
+    helptext = _pytest(tmp_path, *LOAD, "--help").stdout
     assert "--target" in helptext and "--live-budget" in helptext
 
 
 def test_the_repo_conftest_does_not_register_the_plugin_twice():
-    run = _pytest(REPO, "-p", "contracts.plugin", "contracts/test_errors.py", "-q",
-                  "-k", "unknown_task")
+    run = _pytest(REPO, *LOAD, "contracts/test_errors.py", "-q", "-k", "unknown_task")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "2 passed" in run.stdout
