@@ -45,8 +45,10 @@ def _serve(args: argparse.Namespace) -> int:
         from mockserver import faults
 
         faults.load_file(app, args.faults)
+    # A generous connection limit: clients that never reuse connections (VCR, curl loops)
+    # would otherwise stall at waitress's default of 100 open sockets.
     server = create_server(app, host=args.host, port=args.port, threads=args.threads,
-                           ident="runway-mock")
+                           connection_limit=1000, ident="runway-mock")
     host = args.host if ":" not in args.host else f"[{args.host}]"
     url = f"http://{host}:{server.effective_port}"
     print(f"runway-mock serving the Runway API at {url}", flush=True)

@@ -20,7 +20,8 @@ def serve(app: Flask | None = None, *, config: Mapping[str, Any] | None = None,
     from waitress.server import create_server
 
     app = app or create_app(config)
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads,
+                           connection_limit=1000)
     thread = threading.Thread(target=server.run, name="runway-mock", daemon=True)
     thread.start()
     try:
