@@ -59,6 +59,11 @@ def test_the_guard_stops_creating_tasks_at_the_budget_against_a_standin_server()
     endpoint, model = next(p for p in strategies.cheapest_rows()
                            if strategies.cheapest_estimate(*p) >= 3)
     with serve(config={"seed": 2}) as url:
+        # Hold tasks PENDING: on a loaded machine a timed task may reach RUNNING before
+        # the cancel, and a RUNNING cancel is (rightly) not refunded.
+        held = requests.post(f"{url}/_mock/policies", timeout=5, json={
+            "key": "*", "transition": {"kind": "hold", "status": "PENDING"}})
+        assert held.status_code == 200
         target = live_target(url, TOKEN, enabled=True, budget=10)
         api = target.api(TOKEN)
         start = api.balance()
