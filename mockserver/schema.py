@@ -531,6 +531,34 @@ class Arr(Spec):
 
 
 @dataclass(frozen=True)
+class Map(Spec):
+    """A JSON object with arbitrary keys (checked by ``key``) whose values all match ``value``."""
+
+    key: Spec = field(default_factory=Str)
+    value: Spec = field(default_factory=Str)
+    doc: str = ""
+    nullable: bool = False
+
+    def check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
+        if value is None and self.nullable:
+            return []
+        if not isinstance(value, dict):
+            return _wrong_type("object", value, path)
+        out: list[Issue] = []
+        for k, v in value.items():
+            out.extend(self.key.check(k, (*path, k), ctx))
+            out.extend(self.value.check(v, (*path, k), ctx))
+        return out
+
+    def json_schema(self) -> dict[str, Any]:
+        s: dict[str, Any] = {"type": "object", "propertyNames": self.key.json_schema(),
+                             "additionalProperties": self.value.json_schema()}
+        if self.doc:
+            s["description"] = self.doc
+        return _with_null(s, self.nullable)
+
+
+@dataclass(frozen=True)
 class AnyOf(Spec):
     """The first of several specs that accepts the value (e.g. a URI or a list of items).
 

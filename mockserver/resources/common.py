@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver import outputs, policies
 from mockserver.errors import NotFound, ValidationFailed
 from mockserver.runtime import Runtime
-from mockserver.schema import Context, Issue, Path, Spec, Str
+from mockserver.schema import Str, issue
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 UUID = Str(pattern=UUID_PATTERN, doc="A UUID.")
@@ -17,36 +16,6 @@ UUID = Str(pattern=UUID_PATTERN, doc="A UUID.")
 DATETIME = Str(doc="ISO-8601 UTC date-time with milliseconds, e.g. 2026-01-01T00:00:00.000Z.")
 DATE = Str(pattern=r"\d{4}-\d{2}-\d{2}", doc="A UTC date, YYYY-MM-DD.")
 MEDIA_PREFIX = "/_media"
-
-
-@dataclass(frozen=True)
-class Map(Spec):
-    """A JSON object with arbitrary keys (checked by ``key``) whose values all match ``value``."""
-
-    key: Spec = field(default_factory=Str)
-    value: Spec = field(default_factory=Str)
-    doc: str = ""
-    nullable: bool = False
-
-    def check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
-        if value is None and self.nullable:
-            return []
-        if not isinstance(value, dict):
-            kind = "array" if isinstance(value, list) else type(value).__name__
-            return [{"code": "invalid_type", "path": list(path),
-                     "message": f"Expected object, received {kind}", "expected": "object"}]
-        out: list[Issue] = []
-        for k, v in value.items():
-            out.extend(self.key.check(k, (*path, k), ctx))
-            out.extend(self.value.check(v, (*path, k), ctx))
-        return out
-
-    def json_schema(self) -> dict[str, Any]:
-        s: dict[str, Any] = {"type": "object", "propertyNames": self.key.json_schema(),
-                             "additionalProperties": self.value.json_schema()}
-        if self.doc:
-            s["description"] = self.doc
-        return s
 
 
 def new_id(rt: Runtime, tenant: str, kind: str) -> str:
@@ -64,8 +33,7 @@ def find(rt: Runtime, tenant: str, kind: str, rid: str, what: str) -> dict[str, 
 
 def fail(path: tuple[str | int, ...], message: str, code: str = "custom") -> ValidationFailed:
     """A 400 with one issue at ``path``."""
-    issue: Issue = {"code": code, "path": list(path), "message": message}
-    return ValidationFailed([issue])
+    return ValidationFailed([issue(code, path, message)])
 
 
 # ---------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from mockserver.clock import iso
 from mockserver.resources.common import (
     DATETIME,
     UUID,
-    Map,
     fail,
     find,
     media_url,
@@ -34,6 +33,7 @@ from mockserver.schema import (
     Bool,
     Const,
     Int,
+    Map,
     Media,
     Num,
     Obj,
