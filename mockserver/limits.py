@@ -52,10 +52,8 @@ def set_tier(rt: Runtime, tenant: str, tier: Any = None, limits: Any = None) -> 
     if not isinstance(limits, dict):
         raise BadRequest("limits must map model ids to {maxConcurrentGenerations, "
                          "maxDailyGenerations}")
-    table = overrides(rt, tenant)
     for model, given in limits.items():
         if given is None:
-            table.pop(model, None)
             continue
         if not isinstance(given, dict) or not set(given) <= set(LIMIT_NAMES):
             raise BadRequest(f"limits.{model} takes only {', '.join(LIMIT_NAMES)}")
@@ -64,8 +62,9 @@ def set_tier(rt: Runtime, tenant: str, tier: Any = None, limits: Any = None) -> 
                                       or value < 0):
                 raise BadRequest(f"limits.{model}.{name} must be a non-negative integer "
                                  "or null (unlimited)")
-        table[model] = {**table.get(model, {}), **given}
-    rt.store.put_value(tenant, OVERRIDES_KEY, table)
+    # Checked in full first, so a bad entry changes nothing; each merge is atomic.
+    for model, given in limits.items():
+        rt.store.merge_entry(tenant, OVERRIDES_KEY, model, given)
 
 
 def limits_of(rt: Runtime, tenant: str, model: str) -> tuple[int | None, int | None]:

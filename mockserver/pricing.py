@@ -79,18 +79,12 @@ def set_override(rt: Runtime, key: str, spec: Any) -> dict[str, Any]:
     """Make ``key`` (a model or ``endpoint:model``) cost ``spec`` from now on."""
     if not isinstance(key, str) or not key:
         raise BadRequest("model must name a model or 'endpoint:model'")
-    table = overrides(rt)
-    table[key] = normalise(spec)
-    rt.store.put_value(GLOBAL, OVERRIDES, table)
-    return table
+    return rt.store.merge_entry(GLOBAL, OVERRIDES, key, normalise(spec), replace=True)
 
 
 def delete_override(rt: Runtime, key: str) -> dict[str, Any]:
     """Go back to the catalog's price for ``key``."""
-    table = overrides(rt)
-    table.pop(key, None)
-    rt.store.put_value(GLOBAL, OVERRIDES, table)
-    return table
+    return rt.store.merge_entry(GLOBAL, OVERRIDES, key, None)
 
 
 def price_for(rt: Runtime, endpoint: str, row: ModelRow) -> Price:

@@ -57,6 +57,11 @@ class Store(Protocol):
     def get_value(self, tenant: str, key: str, default: Any = None) -> Any:
         """A plain value."""
 
+    def merge_entry(self, tenant: str, key: str, entry: str, changes: dict[str, Any] | None,
+                    *, replace: bool = False) -> dict[str, Any]:
+        """In the mapping at ``key``, merge ``changes`` into ``entry`` (or replace it, or
+        delete it when ``changes`` is None); returns the whole new mapping."""
+
     def set_add(self, tenant: str, name: str, member: str) -> bool:
         """Add to a set; True if it was not there."""
 
@@ -216,6 +221,21 @@ class MemoryStore:
         with self._lock:
             t = self._tenants.get(tenant)
             return copy.deepcopy(t.values.get(key, default)) if t else default
+
+    def merge_entry(self, tenant: str, key: str, entry: str, changes: dict[str, Any] | None,
+                    *, replace: bool = False) -> dict[str, Any]:
+        with self._lock:
+            values = self._t(tenant).values
+            table = values.get(key)
+            table = table if isinstance(table, dict) else {}
+            if changes is None:
+                table.pop(entry, None)
+            elif replace or not isinstance(table.get(entry), dict):
+                table[entry] = copy.deepcopy(changes)
+            else:
+                table[entry] = {**table[entry], **copy.deepcopy(changes)}
+            values[key] = table
+            return copy.deepcopy(table)
 
     def set_add(self, tenant: str, name: str, member: str) -> bool:
         with self._lock:

@@ -213,20 +213,13 @@ def set_policy() -> Response:
         raise BadRequest("key must name '*', an endpoint, a model or 'endpoint:model'")
     key = body.pop("key")
     policy = policies.normalise(body)
-    rt = runtime()
-    table = rt.store.get_value(policies.GLOBAL, "policies", {}) or {}
-    table[key] = {**table.get(key, {}), **policy}
-    rt.store.put_value(policies.GLOBAL, "policies", table)
+    table = runtime().store.merge_entry(policies.GLOBAL, "policies", key, policy)
     return json_response(table)
 
 
 @bp.delete("/policies/<path:key>")
 def delete_policy(key: str) -> Response:
-    rt = runtime()
-    table = rt.store.get_value(policies.GLOBAL, "policies", {}) or {}
-    table.pop(key, None)
-    rt.store.put_value(policies.GLOBAL, "policies", table)
-    return json_response(table)
+    return json_response(runtime().store.merge_entry(policies.GLOBAL, "policies", key, None))
 
 
 @bp.get("/prices")
