@@ -372,3 +372,85 @@ __all__ = [
     "check_task_created", "check_task_shape", "check_transition", "check_unauthorized",
     "check_usage_shape", "check_version_rejected",
 ]
+
+
+# ---------------------------------------------------------------------------
+# Resource endpoints (runway-api.md section (b); key sets from SDK 5.24.0's types)
+
+# (status, required keys, optional keys, keys required per ``status`` value) of the reply
+# to each resource operation with a JSON body. None: no body (204).
+_AVATAR = frozenset({"id", "createdAt", "documentIds", "name", "personality", "status",
+                     "updatedAt", "voice"})
+_AVATAR_OPT = frozenset({"processedImageUri", "referenceImageUri", "startScript"})
+_VOICE = frozenset({"id", "createdAt", "name", "status"})
+_ROUTER = frozenset({"id", "createdAt", "name", "settings", "slug", "updatedAt", "version"})
+_GENERATED = frozenset({"id", "routing"})
+_ONLY_ID = frozenset({"id"})
+_NONE: frozenset[str] = frozenset()
+RESOURCE_REPLIES: dict[tuple[str, str], tuple[int, frozenset[str] | None, frozenset[str],
+                                              dict[str, frozenset[str]]]] = {
+    ("POST", "/v1/uploads"): (200, frozenset({"uploadUrl", "fields", "runwayUri"}), _NONE, {}),
+    ("POST", "/v1/documents"): (200, frozenset({"id", "content", "createdAt", "name", "type",
+                                                "updatedAt", "usedBy"}), _NONE, {}),
+    ("PATCH", "/v1/documents/{document_id}"): (204, None, _NONE, {}),
+    ("POST", "/v1/avatars"): (200, _AVATAR, _AVATAR_OPT,
+                              {"FAILED": frozenset({"failureReason"})}),
+    ("PATCH", "/v1/avatars/{avatar_id}"): (200, _AVATAR, _AVATAR_OPT,
+                                           {"FAILED": frozenset({"failureReason"})}),
+    ("POST", "/v1/realtime_sessions"): (200, _ONLY_ID, _NONE, {}),
+    ("POST", "/v1/voices"): (200, _ONLY_ID, _NONE, {}),
+    ("POST", "/v1/voices/preview"): (200, frozenset({"url", "durationSecs"}), _NONE, {}),
+    ("PATCH", "/v1/voices/{voice_id}"): (200, _VOICE, frozenset({"description", "previewUrl"}),
+                                         {"FAILED": frozenset({"failureReason"})}),
+    ("POST", "/v1/routers"): (200, _ROUTER, frozenset({"description"}), {}),
+    ("PATCH", "/v1/routers/{router_id}"): (200, _ROUTER, frozenset({"description"}), {}),
+    **{("POST", f"/v1/generate/{m}"): (200, _GENERATED, _NONE, {})
+       for m in ("video", "image", "audio")},
+    ("POST", "/v1/workflows/{workflow_id}"): (200, _ONLY_ID, _NONE, {}),
+    ("POST", "/v1/organization/usage"): (200, frozenset({"models", "results"}),
+                                         frozenset({"apiKeys", "resultsByApiKey"}), {}),
+}
+ROUTING_KEYS = (frozenset({"configId", "estimatedCost", "model", "provider", "resolvedInput",
+                           "resolvedSettings"}), frozenset({"capacityFallback"}))
+
+
+def _keys(obj: Any, required: frozenset[str], optional: frozenset[str], where: str) -> None:
+    assert isinstance(obj, dict), f"{where or 'body'}: expected an object, got {obj!r}"
+    prefix = f"{where}." if where else ""
+    missing = required - set(obj)
+    assert not missing, f"{prefix}{sorted(missing)[0]}: required in the reply"
+    extra = set(obj) - required - optional
+    assert not extra, f"{prefix}{sorted(extra)[0]}: not a field of this reply"
+
+
+@check
+def check_resource_reply(reply: ReplyLike, method: str, path: str) -> Any:
+    """A valid resource request gets its documented status and exactly its reply's keys."""
+    assert (method, path) in RESOURCE_REPLIES, (
+        f"{method} {path}: no documented reply in checks.RESOURCE_REPLIES; add one")
+    status, required, optional, per_status = RESOURCE_REPLIES[(method, path)]
+    assert reply.status == status, (
+        f"status: expected {status} for a valid {method} {path}, got {reply.status}: "
+        f"{reply.text[:300]}")
+    if required is None:
+        assert not reply.text.strip(), f"body: a {status} has no body, got {reply.text[:100]!r}"
+        return None
+    check_json_reply(reply)
+    body = reply.body
+    extra_required = per_status.get(body.get("status")) if isinstance(body, dict) else None
+    _keys(body, required | (extra_required or _NONE), optional, "")
+    if "id" in required:
+        assert isinstance(body["id"], str) and body["id"], f"id: expected an id, got {body['id']!r}"
+    for key in ("createdAt", "updatedAt"):
+        if key in body:
+            assert isinstance(body[key], str) and ISO_UTC.match(body[key]), (
+                f"{key}: expected ISO-8601 UTC with Z, got {body[key]!r}")
+    if "routing" in required:
+        _keys(body["routing"], *ROUTING_KEYS, "routing")
+        _credits(body["routing"], "estimatedCost")
+    if (method, path) == ("POST", "/v1/organization/usage"):
+        check_usage_shape(body)
+    return body
+
+
+__all__ += ["RESOURCE_REPLIES", "check_resource_reply"]

@@ -586,3 +586,125 @@ __all__ = [
     "names_path", "needs_id", "objects", "row_of", "task_rows", "valid_body", "valid_request",
     "values",
 ]
+
+
+# ---------------------------------------------------------------------------
+# Resource endpoints (documents, voices, avatars, routers, sessions, uploads, ...)
+#
+# Their request specs are the ones the emulator's OpenAPI document is rendered from
+# (``mockserver.openapi.RESOURCE_OPS``): every operation there with a JSON body is
+# covered. A few fields cannot be drawn blindly: hints force them (a filename needs a
+# media extension, usage dates must form a range) or leave them out (a Map of node ids,
+# external LiveKit rooms). Fields that name ids or unique slugs are set by the test from
+# resources it created first (``ResourceOp.refs``).
+
+# Fields whose values the test fills in from resources it created (or must keep unique).
+RESOURCE_REFS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("POST", "/v1/routers"): ("slug",),
+    **{("POST", f"/v1/generate/{m}"): ("configId",) for m in ("video", "image", "audio")},
+}
+_MEDIA_EXTS = ("png", "jpg", "jpeg", "webp", "mp4", "mov", "mp3", "wav")
+
+
+def _usage_range() -> st.SearchStrategy[dict[str, Any]]:
+    import datetime as _dt
+
+    @st.composite
+    def draw(draw: st.DrawFn) -> dict[str, Any]:
+        start = draw(st.dates(_dt.date(2025, 1, 1), _dt.date(2026, 6, 30)))
+        out: dict[str, Any] = {}
+        if draw(st.booleans()):
+            out["startDate"] = start.isoformat()
+        if out and draw(st.booleans()):  # alone, it would have to follow the default start
+            out["beforeDate"] = (start + _dt.timedelta(days=draw(st.integers(1, 90)))).isoformat()
+        return out
+
+    return draw()
+
+
+# (force, omit) per operation; anything not named is drawn from the spec.
+RESOURCE_HINTS: dict[tuple[str, str], tuple[dict[str, st.SearchStrategy[Any]], frozenset[str]]] = {
+    ("POST", "/v1/uploads"): ({"filename": st.tuples(
+        st.from_regex(r"[a-z0-9_]{1,12}", fullmatch=True), st.sampled_from(_MEDIA_EXTS)).map(
+        lambda p: f"{p[0]}.{p[1]}")}, frozenset()),
+    ("POST", "/v1/realtime_sessions"): ({}, frozenset({"integration", "livekit", "tools"})),
+    ("POST", "/v1/workflows/{workflow_id}"): ({}, frozenset({"nodeOutputs"})),
+    # A Model Router answers a request no model can serve with no_eligible_model (a 400
+    # about the models, not the body): inputs stay within what every family accepts.
+    ("POST", "/v1/generate/video"): ({"input": st.fixed_dictionaries(
+        {"promptText": st.text(_TEXT, min_size=1, max_size=SOFT_MAX_TEXT).filter(str.strip)},
+        optional={"duration": st.sampled_from((5, 10)),
+                  "aspectRatio": st.sampled_from(("16:9", "9:16")),
+                  "seed": st.integers(0, 2**32 - 1)})}, frozenset()),
+    ("POST", "/v1/generate/image"): ({"input": st.fixed_dictionaries(
+        {"promptText": st.text(_TEXT, min_size=1, max_size=SOFT_MAX_TEXT).filter(str.strip)},
+        optional={"aspectRatio": st.sampled_from(("1:1", "16:9")),
+                  "outputCount": st.just(1), "seed": st.integers(0, 2**32 - 1)})},
+        frozenset()),
+    ("POST", "/v1/generate/audio"): ({"input": st.fixed_dictionaries(
+        {"type": st.sampled_from(("speech", "audio")),
+         "promptText": st.text(_TEXT, min_size=1, max_size=SOFT_MAX_TEXT).filter(str.strip)})},
+        frozenset()),
+}
+
+
+@dataclass(frozen=True)
+class ResourceOp:
+    """One resource operation with a JSON body: where it is, its spec and its reply."""
+
+    method: str
+    path: str
+    spec: Obj
+    status: int
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(method, path template), the operation's name in the tables here and in checks."""
+        return (self.method, self.path)
+
+    @property
+    def label(self) -> str:
+        """A test id: ``POST-documents``, ``PATCH-documents-id``."""
+        parts = [p for p in self.path.split("/")[2:] if p]
+        return "-".join([self.method, *("id" if p.startswith("{") else p for p in parts)])
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        """Top-level fields the test sets from resources it created."""
+        return RESOURCE_REFS.get(self.key, ())
+
+
+def resource_ops() -> list[ResourceOp]:
+    """Every non-task operation of the API with a JSON request body, in a stable order."""
+    from mockserver.openapi import RESOURCE_OPS
+
+    return [ResourceOp(op.method, op.path, op.body, op.status) for op in RESOURCE_OPS
+            if op.body is not None and op.method in ("POST", "PATCH")
+            and isinstance(op.body, Obj)]
+
+
+def resource_body(op: ResourceOp) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid bodies for ``op``: drawn from its spec, with the hints applied."""
+    force, omit = RESOURCE_HINTS.get(op.key, ({}, frozenset()))
+    spec = op.spec
+    if op.key == ("POST", "/v1/organization/usage"):
+        return _usage_range()
+    mine = {k: v for k, v in force.items() if k in spec.props}
+    return objects(spec, force=mine, omit=omit).filter(lambda b: not validate(spec, b))
+
+
+def resource_mutation(op: ResourceOp, body: Mapping[str, Any]) -> st.SearchStrategy[Mutation]:
+    """One single-field violation of ``body`` (a valid body of ``op``)."""
+    options = mutations(op.spec, body)
+    kinds = [k for k in MUTATION_KINDS if any(m.kind == k for m in options)]
+
+    @st.composite
+    def draw(draw: st.DrawFn) -> Mutation:
+        kind = draw(st.sampled_from(kinds))
+        return draw(st.sampled_from([m for m in options if m.kind == kind]))
+
+    return draw()
+
+
+__all__ += ["RESOURCE_HINTS", "RESOURCE_REFS", "ResourceOp", "resource_body",
+            "resource_mutation", "resource_ops"]
