@@ -627,7 +627,6 @@ RESOURCE_HINTS: dict[tuple[str, str], tuple[dict[str, st.SearchStrategy[Any]], f
     ("POST", "/v1/uploads"): ({"filename": st.tuples(
         st.from_regex(r"[a-z0-9_]{1,12}", fullmatch=True), st.sampled_from(_MEDIA_EXTS)).map(
         lambda p: f"{p[0]}.{p[1]}")}, frozenset()),
-    ("POST", "/v1/realtime_sessions"): ({}, frozenset({"integration", "livekit", "tools"})),
     ("POST", "/v1/workflows/{workflow_id}"): ({}, frozenset({"nodeOutputs"})),
     # A Model Router answers a request no model can serve with no_eligible_model (a 400
     # about the models, not the body): inputs stay within what every family accepts.
