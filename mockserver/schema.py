@@ -34,6 +34,12 @@ class Spec:
     nullable: bool = False
 
     def check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
+        """Issues of ``value`` at ``path``; null passes where the spec is nullable."""
+        if value is None and self.nullable:
+            return []
+        return self._check(value, path, ctx)
+
+    def _check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
         raise NotImplementedError
 
     def json_schema(self) -> dict[str, Any]:
@@ -102,9 +108,7 @@ class Str(Spec):
     doc: str = ""
     nullable: bool = False
 
-    def check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
-        if value is None and self.nullable:
-            return []
+    def _check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
         if not isinstance(value, str):
             return _wrong_type("string", value, path)
         n = utf16_len(value)
@@ -161,9 +165,7 @@ class Int(Spec):
     doc: str = ""
     nullable: bool = False
 
-    def check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
-        if value is None and self.nullable:
-            return []
+    def _check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return _wrong_type("integer", value, path)
         if isinstance(value, float) and (not math.isfinite(value) or not value.is_integer()):
@@ -192,9 +194,7 @@ class Num(Spec):
     doc: str = ""
     nullable: bool = False
 
-    def check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
-        if value is None and self.nullable:
-            return []
+    def _check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return _wrong_type("number", value, path)
         if not math.isfinite(value):
@@ -233,9 +233,7 @@ class Bool(Spec):
     doc: str = ""
     nullable: bool = False
 
-    def check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
-        if value is None and self.nullable:
-            return []
+    def _check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
         if not isinstance(value, bool):
             return _wrong_type("boolean", value, path)
         return []
@@ -255,9 +253,7 @@ class Enum(Spec):
     doc: str = ""
     nullable: bool = False
 
-    def check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
-        if value is None and self.nullable:
-            return []
+    def _check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
         for v in self.values:
             if value == v and type(value) is type(v):
                 return []
@@ -291,7 +287,7 @@ class Const(Spec):
     value: Any = None
     doc: str = ""
 
-    def check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
+    def _check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
         if value == self.value and type(value) is type(self.value):
             return []
         return [issue("invalid_literal", path,
@@ -321,9 +317,7 @@ class Media(Spec):
     doc: str = ""
     nullable: bool = False
 
-    def check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
-        if value is None and self.nullable:
-            return []
+    def _check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
         if not isinstance(value, str):
             return _wrong_type("string", value, path)
         problems = media_problem(value, self.kinds)
@@ -433,9 +427,7 @@ class Obj(Spec):
     nullable: bool = False
     min_props: int = 0
 
-    def check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
-        if value is None and self.nullable:
-            return []
+    def _check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
         if not isinstance(value, dict):
             return _wrong_type("object", value, path)
         out: list[Issue] = []
@@ -501,9 +493,7 @@ class Arr(Spec):
     doc: str = ""
     nullable: bool = False
 
-    def check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
-        if value is None and self.nullable:
-            return []
+    def _check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
         if not isinstance(value, list):
             return _wrong_type("array", value, path)
         if self.min_items is not None and len(value) < self.min_items:
@@ -539,9 +529,7 @@ class Map(Spec):
     doc: str = ""
     nullable: bool = False
 
-    def check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
-        if value is None and self.nullable:
-            return []
+    def _check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
         if not isinstance(value, dict):
             return _wrong_type("object", value, path)
         out: list[Issue] = []
@@ -570,9 +558,7 @@ class AnyOf(Spec):
     doc: str = ""
     nullable: bool = False
 
-    def check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
-        if value is None and self.nullable:
-            return []
+    def _check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
         typed = [v for v in self.variants if _accepts_type(v, value)]
         if not typed:
             names = " | ".join(expected_name(v) for v in self.variants)
@@ -619,9 +605,7 @@ class Tagged(Spec):
     doc: str = ""
     nullable: bool = False
 
-    def check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
-        if value is None and self.nullable:
-            return []
+    def _check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
         if not isinstance(value, dict):
             return _wrong_type("object", value, path)
         tag = value.get(self.key)
