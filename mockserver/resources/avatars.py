@@ -19,10 +19,10 @@ from mockserver.resources.common import (
     UUID,
     fail,
     find,
-    finished,
     media_url,
     new_id,
     plan,
+    processing_status,
 )
 from mockserver.runtime import Runtime
 from mockserver.schema import (
@@ -143,11 +143,7 @@ def get(rt: Runtime, tenant: str, avatar_id: str) -> dict[str, Any]:
     return find(rt, tenant, KIND, avatar_id, "Avatar")
 
 
-def status(rt: Runtime, tenant: str, record: dict[str, Any], *, poll: bool = True) -> str:
-    """PROCESSING, READY or FAILED at the clock's now."""
-    if not finished(rt, tenant, record, poll=poll):
-        return "PROCESSING"
-    return "FAILED" if record["failed"] else "READY"
+status = processing_status
 
 
 def update(rt: Runtime, tenant: str, avatar_id: str, *, body: dict[str, Any]

@@ -80,6 +80,14 @@ def finished(rt: Runtime, tenant: str, record: Mapping[str, Any], *, poll: bool 
     return rt.clock.now() >= float(record["readyAt"])
 
 
+def processing_status(rt: Runtime, tenant: str, record: Mapping[str, Any], *,
+                      poll: bool = True) -> str:
+    """PROCESSING, READY or FAILED at the clock's now (avatars and voices)."""
+    if not finished(rt, tenant, record, poll=poll):
+        return "PROCESSING"
+    return "FAILED" if record["failed"] else "READY"
+
+
 # ---------------------------------------------------------------------------
 # Signed media links (voice previews, avatar images, recordings, workflow outputs)
 

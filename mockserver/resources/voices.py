@@ -12,7 +12,14 @@ from typing import Any
 
 from mockserver import pagination
 from mockserver.clock import iso
-from mockserver.resources.common import DATETIME, find, finished, media_url, new_id, plan
+from mockserver.resources.common import (
+    DATETIME,
+    find,
+    media_url,
+    new_id,
+    plan,
+    processing_status,
+)
 from mockserver.runtime import Runtime
 from mockserver.schema import Const, Enum, Media, Num, Obj, Str, Tagged, opt, req, tagged_obj
 
@@ -73,11 +80,7 @@ def get(rt: Runtime, tenant: str, voice_id: str) -> dict[str, Any]:
     return find(rt, tenant, KIND, voice_id, "Voice")
 
 
-def status(rt: Runtime, tenant: str, record: dict[str, Any], *, poll: bool = True) -> str:
-    """PROCESSING, READY or FAILED at the clock's now."""
-    if not finished(rt, tenant, record, poll=poll):
-        return "PROCESSING"
-    return "FAILED" if record["failed"] else "READY"
+status = processing_status
 
 
 def update(rt: Runtime, tenant: str, voice_id: str, *, changes: dict[str, Any]
