@@ -17,9 +17,10 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
-from mockserver import app as app_module
-from mockserver import create_app, faults
-from mockserver.clock import fake_clock
+from runway_mock import app as app_module
+from runway_mock import create_app
+from runway_mock.clock import fake_clock
+from runway_mock.domain import faults
 
 HEADERS = {"Authorization": "Bearer bench", "X-Runway-Version": "2024-11-06"}
 BODY = {"model": "gen4_turbo", "promptImage": "https://example.com/a.jpg", "ratio": "1280:720",

@@ -4,7 +4,7 @@ It depends only on ``requests`` and imports nothing from the emulator, so the sa
 runs against ``runway-mock`` and the real API.
 """
 
-from client.errors import (
+from runway_mock.client.errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -23,9 +23,9 @@ from client.errors import (
     TaskTimeoutError,
     UnprocessableEntityError,
 )
-from client.operations import OPERATIONS, Operation
-from client.runway import API_VERSION, DEFAULT_BASE_URL, VERSION, RunwayClient
-from client.types import (
+from runway_mock.client.operations import OPERATIONS, Operation
+from runway_mock.client.runway import API_VERSION, DEFAULT_BASE_URL, VERSION, RunwayClient
+from runway_mock.client.types import (
     CancelledTask,
     FailedTask,
     NewTask,

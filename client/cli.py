@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from client import errors
-from client.operations import TASK_CREATORS
-from client.runway import RunwayClient
-from client.types import camel
+from runway_mock.client import errors
+from runway_mock.client.operations import TASK_CREATORS
+from runway_mock.client.runway import RunwayClient
+from runway_mock.client.types import camel
 
 # Named flags for the most common fields; anything else goes through --set key=value.
 FIELD_FLAGS = (

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from client import types as t
+from runway_mock.client import types as t
 
 _PARAM = re.compile(r"{(\w+)}")
 

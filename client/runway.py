@@ -20,11 +20,10 @@ from urllib.parse import quote, unquote, urlsplit
 
 import requests
 import urllib3.exceptions  # requests' own transport; imported to classify its errors
-
-from client import errors as e
-from client import retry
-from client import types as t
-from client.operations import OPERATIONS, Operation
+from runway_mock.client import errors as e
+from runway_mock.client import retry
+from runway_mock.client import types as t
+from runway_mock.client.operations import OPERATIONS, Operation
 
 VERSION = "0.1.0"
 API_VERSION = "2024-11-06"

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
-from contracts.strategies import names_path
+from runway_mock.contracts.strategies import names_path
 
 
 class ReplyLike(Protocol):

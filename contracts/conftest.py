@@ -7,7 +7,7 @@ from typing import Any
 
 def pytest_addoption(parser: Any, pluginmanager: Any) -> None:
     """Register ``contracts.plugin`` once (the installed entry point may have done it)."""
-    from contracts import plugin
+    from runway_mock.contracts import plugin
 
     if pluginmanager.has_plugin("runway_mock") or pluginmanager.is_registered(plugin):
         return

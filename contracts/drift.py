@@ -150,9 +150,9 @@ def _mime(value: str | None) -> str:
 
 def _app_for(meta: dict[str, Any]) -> tuple[Any, str]:
     """A fresh emulator as the recording saw it, and the key to call it with."""
-    from contracts.targets import key_for_test
-    from mockserver import create_app
-    from mockserver.clock import fake_clock
+    from runway_mock import create_app
+    from runway_mock.clock import fake_clock
+    from runway_mock.contracts.targets import key_for_test
 
     emulator = meta.get("emulator") or {}
     seed = emulator.get("seed") or 0
@@ -170,7 +170,7 @@ def _map_ids(text: str, ids: dict[str, str]) -> str:
 
 
 def _headers(recorded: dict[str, Any], key: str) -> dict[str, str]:
-    from contracts.cassettes import SCRUBBED
+    from runway_mock.contracts.cassettes import SCRUBBED
 
     return {name: value.replace(SCRUBBED, key) if name.lower() == "authorization" else value
             for name, value in recorded.items()}
@@ -178,7 +178,7 @@ def _headers(recorded: dict[str, Any], key: str) -> dict[str, str]:
 
 def replay_cassette(path: Path, report: Report) -> None:
     """Send one cassette's requests to a fresh emulator and add the drift to ``report``."""
-    from contracts import cassettes
+    from runway_mock.contracts import cassettes
 
     meta = cassettes.read_metadata(path) or {}
     if meta.get("skipped") or "test" not in meta:

@@ -25,8 +25,8 @@ class EmulatorServer:
 
     def __init__(self, config: Mapping[str, Any] | None = None, *,
                  api_key: str = DEFAULT_KEY) -> None:
-        from mockserver import create_app
-        from mockserver.testing import serve
+        from runway_mock import create_app
+        from runway_mock.testing import serve
 
         self.app = create_app(dict(config or {}))
         self._serving = serve(self.app)

@@ -15,10 +15,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, precondition, rule
-
-from contracts import checks, strategies
-from contracts.targets import LIVE_POLL_SECONDS, Api
-from mockserver.catalog import ENDPOINTS
+from runway_mock.catalog import ENDPOINTS
+from runway_mock.contracts import checks, strategies
+from runway_mock.contracts.targets import LIVE_POLL_SECONDS, Api
 
 ADVANCE_SECONDS = (0.1, 0.5, 2.0, 5.0, 30.0, 600.0)
 # Small steps to watch a task run (emulated latencies are seconds at the default scale).

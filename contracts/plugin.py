@@ -96,7 +96,7 @@ def _apply_options(config: pytest.Config) -> None:
     """Hand the options to the kit: contract modules read them when they are imported."""
     import sys
 
-    from contracts import _state
+    from runway_mock.contracts import _state
 
     _state.OPTIONS.clear()
     _state.OPTIONS.update(config.stash[_STASH])
@@ -131,7 +131,7 @@ def _skip_reason(item: pytest.Item) -> str | None:
 @pytest.fixture(scope="session")
 def runway_target(pytestconfig: pytest.Config) -> Iterator[Any]:
     """The contract target of this run (``--target``), started and probed once."""
-    from contracts import targets
+    from runway_mock.contracts import targets
 
     opts = pytestconfig.stash[_STASH]
     name = opts["target"]
@@ -174,7 +174,7 @@ def runway_target(pytestconfig: pytest.Config) -> Iterator[Any]:
 @pytest.fixture
 def runway_api(request: pytest.FixtureRequest, runway_target: Any) -> Iterator[Any]:
     """The contract kit's HTTP helper for this test (its own key; its cassette if any)."""
-    from contracts import session
+    from runway_mock.contracts import session
 
     needs = [c for m in request.node.iter_markers("runway_needs") for c in m.args]
     freeze = "time" in needs or request.node.get_closest_marker("runway_frozen_clock") is not None
@@ -190,7 +190,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int,
     target = opts.get("used")
     if target is None:
         return
-    from contracts import session
+    from runway_mock.contracts import session
 
     caps = ", ".join(sorted(target.caps)) or "none (replay: from each cassette)"
     terminalreporter.write_sep("-", "runway-mock contracts")
@@ -218,7 +218,7 @@ def runway_mock_config() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def runway_mock_server(runway_mock_config: dict[str, Any]) -> Iterator[Any]:
     """One emulator for the session (see ``runway_mock`` for the per-test handle)."""
-    from contracts.fixtures import EmulatorServer
+    from runway_mock.contracts.fixtures import EmulatorServer
 
     server = EmulatorServer(runway_mock_config)
     try:

@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import find
-
-from contracts import checks, machine, strategies
-from contracts.session import run_machine
-from contracts.targets import Api
+from runway_mock.contracts import checks, machine, strategies
+from runway_mock.contracts.session import run_machine
+from runway_mock.contracts.targets import Api
 
 FAILURE_CODE = "SAFETY.INPUT.TEXT"
 

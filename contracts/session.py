@@ -19,8 +19,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis.stateful import run_state_machine_as_test
-
-from contracts.targets import API_VERSION, CAPABILITIES, Api, Target
+from runway_mock.contracts.targets import API_VERSION, CAPABILITIES, Api, Target
 
 DEFAULT_SEED = 20241106
 # Cassette runs draw exact-maximum strings only up to this length (recordings stay small).
@@ -68,7 +67,7 @@ RUN = RunOptions()
 
 def load_options() -> None:
     """Take the options the pytest plugin parsed (``contracts._state``)."""
-    from contracts import _state, strategies
+    from runway_mock.contracts import _state, strategies
 
     for key, value in _state.OPTIONS.items():
         if hasattr(RUN, key):
@@ -205,7 +204,7 @@ def missing_caps(needs: list[str], caps: frozenset[str], target: str) -> str | N
 
 def _replay_caps(path: Path) -> frozenset[str]:
     """The capabilities a cassette was recorded with (fails or skips like the recording)."""
-    from contracts import cassettes
+    from runway_mock.contracts import cassettes
 
     meta = cassettes.read_metadata(path)
     if meta is None:
@@ -261,7 +260,7 @@ def api_for_test(nodeid: str, target: Target, needs: list[str],
     ``outcome`` is called at the end and returns the skip reason when the test skipped,
     which the cassette keeps so replay skips the same way.
     """
-    from contracts import cassettes
+    from runway_mock.contracts import cassettes
 
     mode = "replay" if target.name == "replay" else ("record" if RUN.record else None)
     path = cassettes.cassette_path(RUN.cassettes, nodeid)

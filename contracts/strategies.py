@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import strategies as st
-
-from mockserver.catalog import ENDPOINTS, ModelRow, estimate_credits
-from mockserver.schema import (
+from runway_mock.catalog import ENDPOINTS, ModelRow, estimate_credits
+from runway_mock.schema import (
     AnyOf,
     Arr,
     Bool,
@@ -675,7 +674,7 @@ class ResourceOp:
 
 def resource_ops() -> list[ResourceOp]:
     """Every non-task operation of the API with a JSON request body, in a stable order."""
-    from mockserver.openapi import RESOURCE_OPS
+    from runway_mock.http.openapi import RESOURCE_OPS
 
     return [ResourceOp(op.method, op.path, op.body, op.status) for op in RESOURCE_OPS
             if op.body is not None and op.method in ("POST", "PATCH")

@@ -24,10 +24,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-
-from contracts import strategies
-from contracts.checks import TERMINAL
-from mockserver.catalog import ENDPOINTS
+from runway_mock.catalog import ENDPOINTS
+from runway_mock.contracts import strategies
+from runway_mock.contracts.checks import TERMINAL
 
 API_VERSION = "2024-11-06"
 LIVE_URL = "https://api.dev.runwayml.com"
@@ -425,8 +424,8 @@ class _WSGIAdapter(requests.adapters.BaseAdapter):
 
 def inprocess_target(seed: int = 0, config: Mapping[str, Any] | None = None) -> Target:
     """The Flask app in this process on a fake clock: fast, free, every capability."""
-    from mockserver import create_app
-    from mockserver.clock import fake_clock
+    from runway_mock import create_app
+    from runway_mock.clock import fake_clock
 
     cfg = {"seed": seed, "initial_credits": EMULATOR_CREDITS, **(config or {})}
     app = create_app(cfg, clock=fake_clock())
@@ -448,7 +447,7 @@ def inprocess_target(seed: int = 0, config: Mapping[str, Any] | None = None) -> 
 def start_emulator(seed: int = 0, *, credits: int = EMULATOR_CREDITS,
                    extra: Iterable[str] = ()) -> tuple[str, subprocess.Popen[str]]:
     """Start ``python -m mockserver serve --port 0`` and return (URL, process)."""
-    cmd = [sys.executable, "-m", "mockserver", "serve", "--port", "0", "--seed", str(seed),
+    cmd = [sys.executable, "-m", "runway_mock", "serve", "--port", "0", "--seed", str(seed),
            "--credits", str(credits), *extra]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert proc.stdout is not None

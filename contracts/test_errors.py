@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from contracts import checks, strategies
-from mockserver.catalog import ENDPOINTS
+from runway_mock.catalog import ENDPOINTS
+from runway_mock.contracts import checks, strategies
 
 UNKNOWN_TASK = "00000000-0000-4000-8000-000000000000"
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import strategies as st
-
-from contracts import checks, strategies
-from contracts.session import given_contract
-from mockserver.catalog import ENDPOINTS
+from runway_mock.catalog import ENDPOINTS
+from runway_mock.contracts import checks, strategies
+from runway_mock.contracts.session import given_contract
 
 ROWS = strategies.task_rows()
 IDS = [f"{endpoint}-{model}" for endpoint, model in ROWS]

@@ -17,9 +17,8 @@ from typing import Any
 
 import pytest
 from hypothesis import strategies as st
-
-from contracts import checks, strategies
-from contracts.session import given_contract
+from runway_mock.contracts import checks, strategies
+from runway_mock.contracts.session import given_contract
 
 OPS = strategies.resource_ops()
 IDS = [op.label for op in OPS]

@@ -6,8 +6,7 @@ The contracts themselves live in ``contracts.scenarios``; here they run on the t
 from __future__ import annotations
 
 import pytest
-
-from contracts import scenarios
+from runway_mock.contracts import scenarios
 
 
 @pytest.mark.runway_frozen_clock

@@ -1,6 +1,21 @@
-"""runway-mock: an offline, faithful emulator of Runway's developer API."""
+"""runway-mock: an offline, faithful emulator of Runway's developer API.
 
-from mockserver.app import create_app
+Installed as ``runway_mock`` (this folder), with the client as ``runway_mock.client`` and
+the contract kit as ``runway_mock.contracts``. ``create_app`` is imported on first use, so
+``import runway_mock.client`` does not load Flask.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["create_app"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        from runway_mock.app import create_app
+
+        return create_app
+    raise AttributeError(f"module 'runway_mock' has no attribute {name!r}")

@@ -1,5 +1,5 @@
 """``python -m mockserver`` is the ``runway-mock`` command."""
 
-from mockserver.cli import main
+from runway_mock.cli import main
 
 raise SystemExit(main())

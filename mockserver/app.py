@@ -14,12 +14,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import Flask, Response, g, request
+from runway_mock.clock import Clock
+from runway_mock.config import API_VERSION, Config, Runtime, tenant_of
+from runway_mock.errors import ApiError, BadRequest, Forbidden, Unauthorized
+from runway_mock.store import MemoryStore, Store
 from werkzeug.exceptions import HTTPException
-
-from mockserver.clock import Clock
-from mockserver.errors import ApiError, BadRequest, Forbidden, Unauthorized
-from mockserver.runtime import API_VERSION, Config, Runtime, tenant_of
-from mockserver.store import MemoryStore, Store
 
 EXTENSION = "runway_mock"
 log = logging.getLogger("runway_mock")
@@ -29,14 +28,14 @@ def create_app(config: Mapping[str, Any] | Config | None = None, *, clock: Clock
                store: Store | None = None) -> Flask:
     """Build an emulator app; ``clock`` and ``store`` may be injected (tests pass fakes)."""
     cfg = config if isinstance(config, Config) else Config.from_mapping(dict(config or {}))
-    app = Flask("mockserver")
+    app = Flask("runway_mock")
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_body_bytes
     app.json.sort_keys = False  # keep Runway's field order on the wire
     app.json.compact = True
     rt = Runtime(cfg, clock or Clock(), store or MemoryStore())
     app.extensions[EXTENSION] = rt
 
-    from mockserver.views import register
+    from runway_mock.http.views import register
 
     app.before_request(_journal_start)
     app.before_request(_authenticate)
@@ -167,7 +166,7 @@ def _call_model(rt: Runtime) -> str | None:
 
 def _header_rule(rt: Runtime, value: str) -> dict[str, Any]:
     """The one-call fault rule of the request header, if this emulator honours it."""
-    from mockserver import faults
+    from runway_mock.domain import faults
 
     token = rt.config.admin_token
     if token is None and rt.config.exposed:
@@ -183,7 +182,7 @@ def _header_rule(rt: Runtime, value: str) -> dict[str, Any]:
 
 def _dropped() -> Response:
     """A response that sends nothing: iterating it makes the server close the socket."""
-    from mockserver import faults
+    from runway_mock.domain import faults
 
     def body() -> Iterator[bytes]:
         raise faults.DroppedConnection("connection dropped by a fault rule")
@@ -195,7 +194,7 @@ def _dropped() -> Response:
 def _inject_fault() -> Response | None:
     if not _observed():
         return None
-    from mockserver import faults, policies
+    from runway_mock.domain import faults, policies
 
     rt = runtime()
     header = request.headers.get(faults.HEADER)
@@ -229,7 +228,7 @@ def _late_fault(response: Response) -> Response:
     fired = g.get("fault")
     if fired is None:
         return response
-    from mockserver import faults
+    from runway_mock.domain import faults
 
     kind = fired.effect["type"]
     if kind == "drop":
@@ -262,7 +261,7 @@ def _retry_after(response: Response) -> float | None:
 
 
 def _body_hash() -> str | None:
-    from mockserver import journal
+    from runway_mock.domain import journal
 
     try:
         return journal.body_hash(request.get_data(cache=True))
@@ -273,7 +272,7 @@ def _body_hash() -> str | None:
 def _journal_finish(response: Response) -> Response:
     if "journal_at" not in g:
         return response
-    from mockserver import journal
+    from runway_mock.domain import journal
 
     rt = runtime()
     fired = g.get("fault")
@@ -314,6 +313,6 @@ def _journal_finish(response: Response) -> Response:
 def _clear_task_override(_exc: BaseException | None) -> None:
     token = g.pop("override_token", None)
     if token is not None:
-        from mockserver import policies
+        from runway_mock.domain import policies
 
         policies.REQUEST_OVERRIDE.reset(token)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 DEFAULT_PORT = 8127
 # Modules that contribute verbs (client verbs, contract drift); missing ones are skipped.
-COMMAND_MODULES = ("client.cli", "contracts.drift")
+COMMAND_MODULES = ("runway_mock.client.cli", "runway_mock.contracts.drift")
 
 
 def is_loopback(host: str) -> bool:
@@ -29,9 +29,8 @@ def is_loopback(host: str) -> bool:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from runway_mock.app import create_app
     from waitress.server import create_server
-
-    from mockserver.app import create_app
 
     admin = args.admin_token or os.environ.get("RUNWAY_MOCK_ADMIN_TOKEN") or None
     exposed = not is_loopback(args.host)
@@ -42,7 +41,7 @@ def _serve(args: argparse.Namespace) -> int:
     }
     app = create_app(config)
     if args.faults:
-        from mockserver import faults
+        from runway_mock.domain import faults
 
         faults.load_file(app, args.faults)
     # A generous connection limit: clients that never reuse connections (VCR, curl loops)
@@ -66,8 +65,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _routes(args: argparse.Namespace) -> int:
-    from mockserver.app import create_app
-    from mockserver.routes import api_operations
+    from runway_mock.app import create_app
+    from runway_mock.http.routes import api_operations
 
     for method, path in api_operations(create_app()):
         print(f"{method:7} {path}")

@@ -8,9 +8,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
-
-from mockserver.app import EXTENSION, create_app
-from mockserver.runtime import Runtime
+from runway_mock.app import EXTENSION, create_app
+from runway_mock.config import Runtime
 
 
 @contextmanager

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from mockserver import create_app
-from mockserver.clock import Clock, fake_clock
+from runway_mock import create_app
+from runway_mock.clock import Clock, fake_clock
 
 API_KEY = "test-key-alpha"
 OTHER_KEY = "test-key-beta"

@@ -117,7 +117,7 @@ def test_nothing_is_charged_for_a_rejected_request(client, headers):
 
 
 def test_oversized_body_is_413_json(clock):
-    from mockserver import create_app
+    from runway_mock import create_app
 
     small = create_app({"max_body_bytes": 1000}, clock=clock).test_client()
     r = small.post("/v1/image_to_video", json={**I2V, "promptText": "x" * 5000},

@@ -11,12 +11,12 @@ import importlib
 from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
 import pytest
+from runway_mock.catalog import ENDPOINTS, all_models, estimate_credits, planned_outputs
+from runway_mock.catalog.routing import aspect_of, offers, resolution_of
+from runway_mock.catalog.tiers import MODEL_CLASS
+from runway_mock.schema import Enum, validate
 from typing_extensions import NotRequired, Required, is_typeddict
 
-from mockserver.catalog import ENDPOINTS, all_models, estimate_credits, planned_outputs
-from mockserver.catalog.routing import aspect_of, offers, resolution_of
-from mockserver.catalog.tiers import MODEL_CLASS
-from mockserver.schema import Enum, validate
 from tests.conftest import auth
 
 IMG = "https://example.com/frame.png"

@@ -7,13 +7,12 @@ import sys
 
 import pytest
 import requests
-
-from mockserver.cli import build_parser, is_loopback
+from runway_mock.cli import build_parser, is_loopback
 
 
 def test_serve_on_a_free_port_prints_its_url_and_answers_health():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mockserver", "serve", "--port", "0", "--seed", "4"],
+        [sys.executable, "-m", "runway_mock", "serve", "--port", "0", "--seed", "4"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         line = proc.stdout.readline()
@@ -32,7 +31,7 @@ def test_serve_on_a_free_port_prints_its_url_and_answers_health():
 
 
 def test_routes_lists_api_operations():
-    out = subprocess.run([sys.executable, "-m", "mockserver", "routes"], capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "runway_mock", "routes"], capture_output=True,
                          text=True, check=True, timeout=60).stdout.splitlines()
     ops = {tuple(line.split()) for line in out}
     assert ("GET", "/v1/tasks/{task_id}") in ops or ("GET", "/v1/tasks/{id}") in ops

@@ -6,14 +6,13 @@ import io
 import json
 
 import pytest
-
-from client import RunwayClient
-from client.cli import ProgressBar, parse_sets
-from client.testing import wsgi_session
-from mockserver import create_app
-from mockserver.cli import build_parser, main
-from mockserver.clock import fake_clock
-from mockserver.testing import serve
+from runway_mock import create_app
+from runway_mock.cli import build_parser, main
+from runway_mock.client import RunwayClient
+from runway_mock.client.cli import ProgressBar, parse_sets
+from runway_mock.client.testing import wsgi_session
+from runway_mock.clock import fake_clock
+from runway_mock.testing import serve
 
 RUN = ["run", "image_to_video", "--model", "gen4_turbo", "--prompt-image",
        "https://example.com/a.jpg", "--ratio", "1280:720", "--duration", "5"]

@@ -10,8 +10,8 @@ import re
 from datetime import date
 
 import pytest
-
-from client import (
+from runway_mock import create_app
+from runway_mock.client import (
     OPERATIONS,
     AuthenticationError,
     BadRequestError,
@@ -23,10 +23,9 @@ from client import (
     RunwayClient,
     SucceededTask,
 )
-from client.testing import wsgi_session
-from mockserver import create_app
-from mockserver.clock import fake_clock
-from mockserver.routes import api_operations
+from runway_mock.client.testing import wsgi_session
+from runway_mock.clock import fake_clock
+from runway_mock.http.routes import api_operations
 
 IMG = "https://example.com/a.jpg"
 VID = "https://example.com/in.mp4"
@@ -169,7 +168,7 @@ def _method(client, dotted):
 
 
 def test_every_task_endpoint_has_a_case():
-    from client.operations import TASK_CREATORS
+    from runway_mock.client.operations import TASK_CREATORS
 
     assert set(TASK_CREATORS) - {"generate.video", "generate.image", "generate.audio"} == set(
         TASK_CASES)

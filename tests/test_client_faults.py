@@ -11,11 +11,10 @@ import time
 
 import pytest
 import requests
-
-from client import BadRequestError, CreateTimeoutError, RunwayClient
-from mockserver import create_app
-from mockserver.clock import fake_clock
-from mockserver.testing import serve
+from runway_mock import create_app
+from runway_mock.client import BadRequestError, CreateTimeoutError, RunwayClient
+from runway_mock.clock import fake_clock
+from runway_mock.testing import serve
 
 KEY = "key-faults"
 I2V = {"model": "gen4_turbo", "prompt_image": "https://example.com/a.jpg", "ratio": "1280:720",

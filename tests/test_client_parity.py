@@ -14,10 +14,9 @@ import json
 from urllib.parse import parse_qs
 
 import pytest
-
-from client import APIStatusError, RunwayClient
-from mockserver import create_app
-from mockserver.testing import serve
+from runway_mock import create_app
+from runway_mock.client import APIStatusError, RunwayClient
+from runway_mock.testing import serve
 
 runwayml = pytest.importorskip("runwayml")
 

@@ -9,8 +9,7 @@ from datetime import datetime, timezone
 import pytest
 import requests
 import urllib3.exceptions
-
-from client import (
+from runway_mock.client import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -25,8 +24,8 @@ from client import (
     RunwayClient,
     UnprocessableEntityError,
 )
-from client import retry as rules
-from client.testing import ScriptedSession
+from runway_mock.client import retry as rules
+from runway_mock.client.testing import ScriptedSession
 
 ORG = (200, {"creditBalance": 10, "tier": {"maxMonthlyCreditSpend": 1, "models": {}},
              "usage": {"models": {}}})

@@ -6,8 +6,7 @@ import json
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-
-from client import (
+from runway_mock.client import (
     DEFAULT_BASE_URL,
     CancelledTask,
     ConfigurationError,
@@ -20,9 +19,9 @@ from client import (
     Task,
     ThrottledTask,
 )
-from client.runway import normalise_base_url, to_fields, to_query
-from client.testing import ScriptedSession
-from client.types import camel, snake
+from runway_mock.client.runway import normalise_base_url, to_fields, to_query
+from runway_mock.client.testing import ScriptedSession
+from runway_mock.client.types import camel, snake
 
 CREATED = (200, {"id": "t-1", "estimatedCost": {"credits": 5}})
 
@@ -257,9 +256,10 @@ def test_the_client_stands_alone():
     import sys
 
     code = ("import sys\n"
-            "for name in ('mockserver', 'flask', 'werkzeug', 'waitress', 'runwayml'):\n"
+            "for name in ('runway_mock.app', 'flask', 'werkzeug', 'waitress', 'runwayml'):\n"
             "    sys.modules[name] = None\n"
-            "import client, client.cli, client.testing\n"
+            "import runway_mock.client as client\n"
+            "import runway_mock.client.cli, runway_mock.client.testing\n"
             "assert len(client.OPERATIONS) == 66\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60, check=False)

@@ -6,8 +6,8 @@ import itertools
 import time
 
 import pytest
-
-from client import (
+from runway_mock import create_app
+from runway_mock.client import (
     FailedTask,
     NotFoundError,
     RunningTask,
@@ -16,9 +16,8 @@ from client import (
     TaskFailedError,
     TaskTimeoutError,
 )
-from client.testing import ScriptedSession, wsgi_session
-from mockserver import create_app
-from mockserver.clock import fake_clock
+from runway_mock.client.testing import ScriptedSession, wsgi_session
+from runway_mock.clock import fake_clock
 
 
 def task(status, **extra):

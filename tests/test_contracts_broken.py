@@ -14,10 +14,9 @@ from typing import Any
 
 import pytest
 from hypothesis import Phase, find
-
-from contracts import checks, scenarios, strategies
-from contracts.session import stable_constants
-from contracts.targets import Api, inprocess_target
+from runway_mock.contracts import checks, scenarios, strategies
+from runway_mock.contracts.session import stable_constants
+from runway_mock.contracts.targets import Api, inprocess_target
 
 failed_task_contract = scenarios.failed_task_is_refunded
 # Finding is enough here: no shrinking (each shrink step replays HTTP calls), a fixed
@@ -147,7 +146,7 @@ def test_accepting_an_invalid_ratio_is_caught(monkeypatch):
 
     checks.check_rejected_naming(_api().create(endpoint, broken.body, model=model), broken.path)
 
-    from mockserver import validation
+    from runway_mock.domain import validation
 
     strict = validation.check
 
@@ -164,7 +163,7 @@ def test_accepting_an_invalid_ratio_is_caught(monkeypatch):
 def test_a_failed_task_that_is_not_refunded_is_caught(monkeypatch):
     failed_task_contract(_api())
 
-    from mockserver import ledger
+    from runway_mock.domain import ledger
 
     monkeypatch.setattr(ledger, "refund", lambda *a, **k: None)
     with pytest.raises(AssertionError, match=r"creditBalance: \d+ credits spent, but the tasks"):

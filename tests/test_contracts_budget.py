@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 import requests
-
-from contracts import scenarios, strategies
-from contracts.targets import Budget, BudgetExhausted, ContractUsageError, live_target
-from mockserver.testing import serve
+from runway_mock.contracts import scenarios, strategies
+from runway_mock.contracts.targets import Budget, BudgetExhausted, ContractUsageError, live_target
+from runway_mock.testing import serve
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "standin-live-key"

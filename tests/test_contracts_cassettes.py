@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
-
-from contracts import cassettes
-from contracts.cassettes import NetworkBlocked, Recorder, ReplayMiss
-from mockserver.testing import serve
+from runway_mock.contracts import cassettes
+from runway_mock.contracts.cassettes import NetworkBlocked, Recorder, ReplayMiss
+from runway_mock.testing import serve
 
 ROOT = Path(__file__).resolve().parents[1] / "cassettes"
 KEY = "key_" + "0123456789abcdef" * 8

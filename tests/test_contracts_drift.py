@@ -7,9 +7,8 @@ import shutil
 from pathlib import Path
 
 import yaml
-
-from contracts import drift
-from mockserver.cli import build_parser, main
+from runway_mock.cli import build_parser, main
+from runway_mock.contracts import drift
 
 ROOT = Path(__file__).resolve().parents[1] / "cassettes"
 

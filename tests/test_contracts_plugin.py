@@ -70,7 +70,7 @@ def _entry_point_installed() -> bool:
 # How a session gets the plugin: the installed pytest11 entry point loads it by itself;
 # without the install, -p loads the same module the same way (both at once would be a
 # double registration, which pytest refuses).
-LOAD = () if _entry_point_installed() else ("-p", "contracts.plugin")
+LOAD = () if _entry_point_installed() else ("-p", "runway_mock.contracts.plugin")
 
 
 def _pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -95,8 +95,8 @@ def test_a_session_that_does_not_use_the_plugin_is_unaffected(tmp_path):
         import sys
 
         def test_nothing_heavy_was_imported():
-            assert "contracts.session" not in sys.modules
-            assert "mockserver" not in sys.modules
+            assert "runway_mock.contracts.session" not in sys.modules
+            assert "runway_mock.app" not in sys.modules
             assert "vcr" not in sys.modules
     '''))
     run = _pytest(tmp_path, *LOAD, "-q")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from runway_mock import create_app
+from runway_mock.config import tenant_of
 
-from mockserver import create_app
-from mockserver.runtime import tenant_of
 from tests.conftest import API_KEY, OTHER_KEY, auth
 
 I2V = {"model": "gen4_turbo", "promptImage": "https://example.com/a.jpg", "ratio": "1280:720",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from mockserver import create_app
-from mockserver.clock import fake_clock
+from runway_mock import create_app
+from runway_mock.clock import fake_clock
+
 from tests.conftest import OTHER_KEY, auth
 
 REQUESTS = [

@@ -7,10 +7,10 @@ import time
 
 import pytest
 import requests
-
-from mockserver import create_app, etiquette
-from mockserver.clock import fake_clock
-from mockserver.testing import runtime_of, serve
+from runway_mock import create_app
+from runway_mock.clock import fake_clock
+from runway_mock.domain import etiquette
+from runway_mock.testing import runtime_of, serve
 
 I2V = {"model": "gen4_turbo", "promptImage": "https://example.com/a.jpg", "ratio": "1280:720",
        "duration": 5}

@@ -8,10 +8,11 @@ import time
 
 import pytest
 import requests
+from runway_mock import create_app
+from runway_mock.clock import fake_clock
+from runway_mock.domain import faults, journal
+from runway_mock.testing import runtime_of, serve
 
-from mockserver import create_app, faults, journal
-from mockserver.clock import fake_clock
-from mockserver.testing import runtime_of, serve
 from tests.conftest import API_KEY, auth
 
 runwayml = pytest.importorskip("runwayml")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
-from mockserver import create_app, journal
-from mockserver.runtime import tenant_of
-from mockserver.testing import runtime_of
+from runway_mock import create_app
+from runway_mock.config import tenant_of
+from runway_mock.domain import journal
+from runway_mock.testing import runtime_of
+
 from tests.conftest import API_KEY, auth
 
 I2V = {"model": "gen4_turbo", "promptImage": "https://example.com/a.jpg", "ratio": "1280:720",

@@ -16,11 +16,12 @@ from hypothesis.stateful import (
     multiple,
     rule,
 )
+from runway_mock import create_app
+from runway_mock.clock import fake_clock
+from runway_mock.config import tenant_of
+from runway_mock.domain import ledger
+from runway_mock.testing import runtime_of
 
-from mockserver import create_app, ledger
-from mockserver.clock import fake_clock
-from mockserver.runtime import tenant_of
-from mockserver.testing import runtime_of
 from tests.conftest import API_KEY, auth
 
 I2V = {"model": "gen4_turbo", "promptImage": "https://example.com/a.jpg", "ratio": "1280:720",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
+from runway_mock.domain import tasks
 
-from mockserver import tasks
 from tests.conftest import auth
 
 I2V = {"model": "gen4_turbo", "promptImage": "https://example.com/a.jpg", "ratio": "1280:720",
@@ -202,7 +202,7 @@ def test_balance_settles_without_polling(client, clock):
 
 
 def test_time_scale_sets_realistic_durations(clock):
-    from mockserver import create_app
+    from runway_mock import create_app
 
     real = create_app({"time_scale": 1.0}, clock=clock).test_client()
     task_id = create(real)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from runway_mock import create_app
+from runway_mock.store import MemoryStore
 
-from mockserver import create_app
-from mockserver.store import MemoryStore
 from tests.conftest import API_KEY, auth
 
 I2V = {"model": "gen4_turbo", "promptImage": "https://example.com/a.jpg", "ratio": "1280:720",
@@ -214,7 +214,7 @@ def test_a_create_refused_for_credits_uses_no_quota(client):
 
 def test_sdk_sees_the_daily_limit_as_a_rate_limit_error(app):
     runwayml = pytest.importorskip("runwayml")
-    from mockserver.testing import serve
+    from runway_mock.testing import serve
 
     with serve(app) as url:
         sdk = runwayml.RunwayML(api_key=API_KEY, base_url=url, max_retries=0, timeout=5)

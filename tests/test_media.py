@@ -14,8 +14,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-
-from mockserver import media
+from runway_mock import media
 
 RATIOS = [(1280, 720), (720, 1280), (1584, 672), (960, 960), (2112, 912), (1104, 832),
           (1920, 1080), (3840, 2160)]

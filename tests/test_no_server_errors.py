@@ -7,9 +7,9 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from runway_mock import create_app
+from runway_mock.clock import fake_clock
 
-from mockserver import create_app
-from mockserver.clock import fake_clock
 from tests.conftest import auth
 
 JSON = st.recursive(

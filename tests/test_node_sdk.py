@@ -13,8 +13,7 @@ import shutil
 import subprocess
 
 import pytest
-
-from mockserver.testing import serve
+from runway_mock.testing import serve
 
 NODE_DIR = pathlib.Path(__file__).parent / "node"
 SDK = NODE_DIR / "node_modules" / "@runwayml" / "sdk"

@@ -73,7 +73,7 @@ def test_links_expire_and_a_fresh_read_gives_fresh_links(client, clock):
 
 
 def test_output_ttl_is_configurable(clock):
-    from mockserver import create_app
+    from runway_mock import create_app
 
     client = create_app({"output_ttl": 60}, clock=clock).test_client()
     task = finished(client, clock, *CASES[1][:2])
@@ -100,7 +100,7 @@ def test_deleted_tasks_outputs_are_gone(client, clock):
 
 
 def test_public_url_is_used_for_links(clock):
-    from mockserver import create_app
+    from runway_mock import create_app
 
     client = create_app({"public_url": "https://mock.example.test"}, clock=clock).test_client()
     task = finished(client, clock, *CASES[1][:2])

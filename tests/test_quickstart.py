@@ -14,8 +14,7 @@ import subprocess
 
 import pytest
 import requests
-
-from mockserver.testing import serve
+from runway_mock.testing import serve
 
 TOKEN = "key_" + "ab" * 64
 VERSION = "2024-11-06"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from runway_mock.testing import runtime_of
 
-from mockserver.testing import runtime_of
 from tests.conftest import OTHER_KEY, auth
 
 AVATAR = {"name": "Ava", "personality": "Friendly.", "referenceImage": "https://example.com/a.png",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from runway_mock.catalog import ENDPOINTS
+from runway_mock.domain.resources import avatars, documents, realtime, routers, voices, workflows
+from runway_mock.http.routes import api_operations
+from runway_mock.schema import validate
 
-from mockserver.catalog import ENDPOINTS
-from mockserver.resources import avatars, documents, realtime, routers, voices, workflows
-from mockserver.routes import api_operations
-from mockserver.schema import validate
 from tests.conftest import auth
 
 

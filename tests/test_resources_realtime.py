@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
+from runway_mock.config import tenant_of
+from runway_mock.domain import ledger
+from runway_mock.domain.resources import realtime
+from runway_mock.testing import runtime_of
 
-from mockserver import ledger
-from mockserver.resources import realtime
-from mockserver.runtime import tenant_of
-from mockserver.testing import runtime_of
 from tests.conftest import API_KEY, OTHER_KEY, auth
 
 PRESET = {"model": "gwm1_avatars", "avatar": {"type": "runway-preset", "presetId": "influencer"}}
@@ -141,7 +141,7 @@ def test_credits_up_front_and_per_six_seconds(app, client, clock) -> None:
 
 
 def test_daily_quota_and_credits_are_checked_at_creation(app, client) -> None:
-    from mockserver import limits
+    from runway_mock.domain import limits
 
     rt, tenant = runtime_of(app), tenant_of(API_KEY)
     limits.set_tier(rt, tenant, limits={realtime.MODEL: {"maxDailyGenerations": 1}})

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from runway_mock import create_app
+from runway_mock.catalog.routing import offers
+from runway_mock.config import tenant_of
+from runway_mock.domain import tasks
+from runway_mock.domain.resources.routers import FILTERS
+from runway_mock.testing import runtime_of
 
-from mockserver import create_app, tasks
-from mockserver.catalog.routing import offers
-from mockserver.resources.routers import FILTERS
-from mockserver.runtime import tenant_of
-from mockserver.testing import runtime_of
 from tests.conftest import API_KEY, OTHER_KEY, auth
 
 

@@ -14,9 +14,9 @@ import requests
 
 runwayml = pytest.importorskip("runwayml")
 
-from mockserver import create_app  # noqa: E402
-from mockserver.clock import fake_clock  # noqa: E402
-from mockserver.testing import serve  # noqa: E402
+from runway_mock import create_app  # noqa: E402
+from runway_mock.clock import fake_clock  # noqa: E402
+from runway_mock.testing import serve  # noqa: E402
 
 
 def live(app):

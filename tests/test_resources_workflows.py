@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from runway_mock.config import tenant_of
+from runway_mock.domain import ledger
+from runway_mock.testing import runtime_of
 
-from mockserver import ledger
-from mockserver.runtime import tenant_of
-from mockserver.testing import runtime_of
 from tests.conftest import API_KEY, OTHER_KEY, auth
 
 

@@ -6,8 +6,8 @@ import re
 import subprocess
 import sys
 
-from mockserver import create_app
-from mockserver.routes import api_operations
+from runway_mock import create_app
+from runway_mock.http.routes import api_operations
 
 # runway-api.md section (b), endpoint inventory; path parameters normalised to {}.
 INVENTORY = """
@@ -64,7 +64,7 @@ def test_app_serves_exactly_the_inventory():
 
 
 def test_routes_command_prints_the_same_set():
-    out = subprocess.run([sys.executable, "-m", "mockserver", "routes"], capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "runway_mock", "routes"], capture_output=True,
                          text=True, check=True, timeout=60).stdout
     printed = normalise(tuple(line.split()) for line in out.splitlines() if line.strip())
     assert printed - EXTRA == inventory()

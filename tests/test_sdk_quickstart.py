@@ -14,7 +14,7 @@ import requests
 
 runwayml = pytest.importorskip("runwayml")
 
-from mockserver.testing import serve  # noqa: E402
+from runway_mock.testing import serve  # noqa: E402
 
 CASES = [
     ("image_to_video", {"model": "gen4_turbo", "prompt_image": "https://example.com/a.jpg",

@@ -16,11 +16,10 @@ import pytest
 import requests
 
 runwayml = pytest.importorskip("runwayml")
+from runway_mock import create_app  # noqa: E402
+from runway_mock.clock import fake_clock, iso  # noqa: E402
+from runway_mock.testing import serve  # noqa: E402
 from runwayml._resource import SyncAPIResource  # noqa: E402
-
-from mockserver import create_app  # noqa: E402
-from mockserver.clock import fake_clock, iso  # noqa: E402
-from mockserver.testing import serve  # noqa: E402
 
 IMG = "https://example.com/still.png"
 VID = "https://example.com/clip.mp4"
@@ -164,7 +163,7 @@ def test_task_creates_run_to_success(env, name, call):
 def test_uploads_and_organization(env, tmp_path):
     sdk, clock = env
     path = tmp_path / "frame.png"
-    from mockserver import media
+    from runway_mock import media
 
     path.write_bytes(media.render("image", "png", 640, 360, 0, 1)[0])
     uri = sdk.uploads.create_ephemeral(file=path)

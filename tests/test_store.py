@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from mockserver.store import MemoryStore
+from runway_mock.store import MemoryStore
 
 
 def test_records_are_copied_in_and_out():

@@ -6,9 +6,9 @@ import io
 from urllib.parse import urlsplit
 
 import pytest
+from runway_mock import create_app
+from runway_mock.clock import fake_clock
 
-from mockserver import create_app
-from mockserver.clock import fake_clock
 from tests.conftest import OTHER_KEY, auth
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(1024)

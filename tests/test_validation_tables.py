@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from runway_mock.catalog import ENDPOINTS
 
-from mockserver.catalog import ENDPOINTS
 from tests.test_catalog import AUD, IMG, TEXT, VID, minimal_body, post
 
 DROP = object()

@@ -8,7 +8,7 @@ the generation models per modality. docs/models.md summarises the tables.
 
 from __future__ import annotations
 
-from mockserver.catalog.audio import (
+from runway_mock.catalog.audio import (
     SOUND_EFFECT,
     SPEECH_TO_SPEECH,
     TEXT_TO_SPEECH,
@@ -16,11 +16,11 @@ from mockserver.catalog.audio import (
     VOICE_DUBBING,
     VOICE_ISOLATION,
 )
-from mockserver.catalog.base import Endpoint, ModelRow, estimate_credits, planned_outputs
-from mockserver.catalog.image import IMAGE_UPSCALE, TEXT_TO_IMAGE
-from mockserver.catalog.recipes import RECIPES
-from mockserver.catalog.video import IMAGE_TO_VIDEO, TEXT_TO_VIDEO, VIDEO_TO_VIDEO
-from mockserver.catalog.video_tools import (
+from runway_mock.catalog.base import Endpoint, ModelRow, estimate_credits, planned_outputs
+from runway_mock.catalog.image import IMAGE_UPSCALE, TEXT_TO_IMAGE
+from runway_mock.catalog.recipes import RECIPES
+from runway_mock.catalog.video import IMAGE_TO_VIDEO, TEXT_TO_VIDEO, VIDEO_TO_VIDEO
+from runway_mock.catalog.video_tools import (
     AVATAR_VIDEOS,
     CHARACTER_PERFORMANCE,
     VIDEO_TO_HDR,

@@ -11,7 +11,7 @@ rest are the emulator's assumptions.
 
 from __future__ import annotations
 
-from mockserver.catalog.base import (
+from runway_mock.catalog.base import (
     AUDIO,
     SEED,
     VIDEO,
@@ -28,8 +28,8 @@ from mockserver.catalog.base import (
     req,
     rows,
 )
-from mockserver.catalog.shapes import PRESET_VOICE, REFERENCE_AUDIO_VOICE, SPEECH_MEDIA
-from mockserver.schema import Num, Str
+from runway_mock.catalog.shapes import PRESET_VOICE, REFERENCE_AUDIO_VOICE, SPEECH_MEDIA
+from runway_mock.schema import Num, Str
 
 SAMPLE_RATES = (8000, 16000, 24000, 32000, 44100, 48000)
 SEED_AUDIO_FORMATS = {"wav": ("audio", "wav"), "mp3": ("audio", "mp3"),

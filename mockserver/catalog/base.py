@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.schema import (
+from runway_mock.schema import (
     UINT32_MAX,
     Arr,
     Bool,

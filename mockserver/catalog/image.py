@@ -10,8 +10,8 @@ are the emulator's assumptions. Prompt limits the SDK does not state are assumed
 
 from __future__ import annotations
 
-from mockserver.catalog import rules as R
-from mockserver.catalog.base import (
+from runway_mock.catalog import rules as R
+from runway_mock.catalog.base import (
     ABSENT,
     CONTENT_MODERATION,
     IMAGE,
@@ -37,8 +37,8 @@ from mockserver.catalog.base import (
     sizes,
     when,
 )
-from mockserver.catalog.shapes import HEX_COLOR, TAGGED_SUBJECT_IMAGE
-from mockserver.schema import AnyOf, Str
+from runway_mock.catalog.shapes import HEX_COLOR, TAGGED_SUBJECT_IMAGE
+from runway_mock.schema import AnyOf, Str
 
 GEN4_IMAGE_RATIOS = sizes(
     "1024:1024 1080:1080 1168:880 1360:768 1440:1080 1080:1440 1808:768 1920:1080 1080:1920 "

@@ -9,8 +9,8 @@ are the emulator's assumptions: Runway publishes none for recipes.
 
 from __future__ import annotations
 
-from mockserver.catalog import rules as R
-from mockserver.catalog.base import (
+from runway_mock.catalog import rules as R
+from runway_mock.catalog.base import (
     IMAGE,
     URI_ITEM,
     Arr,
@@ -27,8 +27,8 @@ from mockserver.catalog.base import (
     req,
     sizes,
 )
-from mockserver.catalog.shapes import KLING_PRO, KLING_STANDARD, VIDEO_URI_ITEM
-from mockserver.schema import Str
+from runway_mock.catalog.shapes import KLING_PRO, KLING_STANDARD, VIDEO_URI_ITEM
+from runway_mock.schema import Str
 
 VERSIONS = ("2026-06", "unsafe-latest")
 PRODUCT_AD_VERSIONS = ("2026-06", "2026-07", "unsafe-latest")

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.catalog.audio import SOUND_EFFECT, TEXT_TO_SPEECH
-from mockserver.catalog.base import (
+from runway_mock.catalog.audio import SOUND_EFFECT, TEXT_TO_SPEECH
+from runway_mock.catalog.base import (
     NAMED_SIZES,
     RESOLUTION_SHORT_SIDE,
     Endpoint,
@@ -24,9 +24,9 @@ from mockserver.catalog.base import (
     parse_size,
     pixels,
 )
-from mockserver.catalog.image import TEXT_TO_IMAGE
-from mockserver.catalog.video import IMAGE_TO_VIDEO, TEXT_TO_VIDEO, VIDEO_TO_VIDEO
-from mockserver.schema import AnyOf, Arr, Enum, Int, Num, Obj, Spec
+from runway_mock.catalog.image import TEXT_TO_IMAGE
+from runway_mock.catalog.video import IMAGE_TO_VIDEO, TEXT_TO_VIDEO, VIDEO_TO_VIDEO
+from runway_mock.schema import AnyOf, Arr, Enum, Int, Num, Obj, Spec
 
 # The aspect ratios the router's inputs name (runway-api.md section (b) 18-20).
 VIDEO_ASPECTS = ("16:9", "9:16", "1:1", "4:3", "3:4", "21:9")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mockserver.catalog.base import When, custom, is_present, pixels, unique_positions
-from mockserver.schema import Issue, Path, Rule, issue
+from runway_mock.catalog.base import When, custom, is_present, pixels, unique_positions
+from runway_mock.schema import Issue, Path, Rule, issue
 
 __all__ = [
     "exactly_one", "exclusive", "forbidden_if", "keyframe_modes", "keyframe_ratio", "max_where",

@@ -7,8 +7,8 @@ defined once here and reused by the endpoint tables.
 
 from __future__ import annotations
 
-from mockserver.catalog.base import AUDIO, IMAGE, URI_ITEM, VIDEO, keyframes, sizes
-from mockserver.schema import AnyOf, Arr, Bool, Const, Enum, Int, Obj, Str, Tagged, opt, req
+from runway_mock.catalog.base import AUDIO, IMAGE, URI_ITEM, VIDEO, keyframes, sizes
+from runway_mock.schema import AnyOf, Arr, Bool, Const, Enum, Int, Obj, Str, Tagged, opt, req
 
 # ---------------------------------------------------------------------------
 # Voices

@@ -13,8 +13,8 @@ Models shared by several endpoints are built by one family function per model li
 
 from __future__ import annotations
 
-from mockserver.catalog import rules as R
-from mockserver.catalog.base import (
+from runway_mock.catalog import rules as R
+from runway_mock.catalog.base import (
     ABSENT,
     CONTENT_MODERATION,
     IMAGE,
@@ -41,7 +41,7 @@ from mockserver.catalog.base import (
     unique_positions,
     when,
 )
-from mockserver.catalog.shapes import (
+from runway_mock.catalog.shapes import (
     ALEPH_TARGET_ASPECTS,
     FIRST_FRAME,
     FIRST_LAST,
@@ -79,8 +79,8 @@ from mockserver.catalog.shapes import (
     kling_references,
     video_refs,
 )
-from mockserver.catalog.video_tools import VIDEO_UPSCALE
-from mockserver.schema import AnyOf, Const, Num, Str
+from runway_mock.catalog.video_tools import VIDEO_UPSCALE
+from runway_mock.schema import AnyOf, Const, Num, Str
 
 # Endpoint modes a model family can be built for.
 I2V, T2V, V2V = "image_to_video", "text_to_video", "video_to_video"

@@ -9,8 +9,8 @@ billed under ``gwm1_avatar_async_audio_to_video`` or ``..._text_to_video`` by sp
 
 from __future__ import annotations
 
-from mockserver.catalog import rules as R
-from mockserver.catalog.base import (
+from runway_mock.catalog import rules as R
+from runway_mock.catalog.base import (
     ABSENT,
     CONTENT_MODERATION,
     SEED,
@@ -30,8 +30,8 @@ from mockserver.catalog.base import (
     rows,
     when,
 )
-from mockserver.catalog.shapes import ACT_TWO_RATIOS, AVATAR, CHARACTER, SPEECH
-from mockserver.schema import Const
+from runway_mock.catalog.shapes import ACT_TWO_RATIOS, AVATAR, CHARACTER, SPEECH
+from runway_mock.schema import Const
 
 VIDEO_UPSCALE = Endpoint(
     "video_upscale", "/v1/video_upscale",

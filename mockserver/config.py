@@ -1,0 +1,83 @@
+"""Per-app runtime: configuration, the clock, the seeded source and the store.
+
+One ``Runtime`` lives in ``app.extensions["runway_mock"]``; the domain functions take it
+as their first argument and never reach for globals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from runway_mock.clock import Clock
+from runway_mock.rand import Source
+from runway_mock.store import Store
+
+API_VERSION = "2024-11-06"
+
+
+@dataclass
+class Config:
+    """Settings of one emulator; every field can be given to ``create_app``."""
+
+    seed: int = 0
+    # Realistic task latencies are multiplied by this (0.05: a 60 s video takes 3 s).
+    time_scale: float = 0.05
+    output_ttl: float = 24 * 3600.0
+    upload_ttl: float = 24 * 3600.0
+    initial_credits: int = 10_000
+    tier: int = 1
+    # Seconds assumed for input media whose length the emulator cannot know.
+    input_seconds: float = 10.0
+    # Base URL put into output and upload links; None: taken from each request.
+    public_url: str | None = None
+    # Required on /_mock/* when set; always required when ``exposed``.
+    admin_token: str | None = None
+    exposed: bool = False
+    journal_size: int = 10_000
+    max_body_bytes: int = 64 * 1024 * 1024
+    upload_max_bytes: int = 200 * 1024 * 1024
+    upload_min_bytes: int = 512
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any] | None) -> Config:
+        """A config from a plain mapping, refusing unknown keys."""
+        values = dict(values or {})
+        names = {f.name for f in fields(cls)}
+        unknown = set(values) - names
+        if unknown:
+            raise ValueError(f"unknown config keys: {', '.join(sorted(unknown))}")
+        return cls(**values)
+
+
+class Runtime:
+    """Everything stateful one emulator app owns."""
+
+    def __init__(self, config: Config, clock: Clock, store: Store) -> None:
+        self.config = config
+        self.clock = clock
+        self.store = store
+        self.source = Source(config.seed)
+        self.secret = hashlib.sha256(f"runway-mock:{config.seed}".encode()).digest()
+        # Injected latency sleeps through this; tests replace it so they never wait.
+        self.sleep: Callable[[float], None] = time.sleep
+
+    def reseed(self, seed: int) -> None:
+        """Change the seed for everything drawn from now on."""
+        self.config.seed = int(seed)
+        self.source = Source(seed)
+        self.secret = hashlib.sha256(f"runway-mock:{seed}".encode()).digest()
+
+    def sign(self, message: bytes) -> bytes:
+        """HMAC-SHA256 of ``message`` with this emulator's secret."""
+        return hmac.new(self.secret, message, hashlib.sha256).digest()
+
+
+def tenant_of(token: str) -> str:
+    """The tenant id for an API key: a hash, so no key is ever stored or logged."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]

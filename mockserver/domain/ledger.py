@@ -1,0 +1,124 @@
+"""Credits: the per-tenant balance and the ledger of charges and refunds.
+
+The balance is the tenant's funded credits (the starting balance, plus purchases and
+control-API adjustments) minus charges plus refunds. A charge is one atomic add with a
+floor, so the balance never goes negative and a refused charge changes nothing. Every
+movement is kept three ways: running totals (``totals``: the conservation law
+``balance == funded - charged + refunded`` can be checked in O(1)), per-day per-model
+net usage (``used_by_day``, read by the usage report) and a ledger entry per movement.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runway_mock.clock import iso
+from runway_mock.config import Runtime
+from runway_mock.errors import BadRequest
+
+DELTA = "credits:delta"
+BASE = "credits:base"
+TOPUPS = "credits:topups"
+CHARGED = "credits:charged"
+REFUNDED = "credits:refunded"
+KIND = "ledger"
+# Kinds of ledger entries, by the rule that produced them.
+CHARGE = "charge"
+REFUND = "refund"
+FUND = "fund"
+
+
+class InsufficientCredits(BadRequest):
+    """400: the balance does not cover the task's estimated cost (status assumed)."""
+
+
+def base_credits(rt: Runtime, tenant: str) -> int:
+    """The credits a tenant has been funded with (starting balance plus top-ups)."""
+    value = rt.store.get_value(tenant, BASE)
+    start = rt.config.initial_credits if value is None else value
+    return int(start + rt.store.value(tenant, TOPUPS))
+
+
+def balance(rt: Runtime, tenant: str) -> int:
+    """The tenant's current credit balance."""
+    return int(base_credits(rt, tenant) + rt.store.value(tenant, DELTA))
+
+
+def totals(rt: Runtime, tenant: str) -> dict[str, int]:
+    """Balance, funded, charged and refunded credits: balance = funded - charged + refunded."""
+    return {
+        "balance": balance(rt, tenant),
+        "funded": base_credits(rt, tenant),
+        "charged": int(rt.store.value(tenant, CHARGED)),
+        "refunded": int(rt.store.value(tenant, REFUNDED)),
+    }
+
+
+def set_balance(rt: Runtime, tenant: str, credits: int) -> int:
+    """Make the balance ``credits`` (control API); the ledger history is kept."""
+    if credits < 0:
+        raise BadRequest("credits must be a non-negative integer")
+    before = balance(rt, tenant)
+    moved = rt.store.value(tenant, DELTA) + rt.store.value(tenant, TOPUPS)
+    rt.store.put_value(tenant, BASE, int(credits) - int(moved))
+    _record(rt, tenant, FUND, int(credits) - before, model=None, task_id=None,
+            reason="balance set over the control API")
+    return balance(rt, tenant)
+
+
+def fund(rt: Runtime, tenant: str, credits: int, *, reason: str) -> int:
+    """Add ``credits`` to the funded total (a top-up or purchase); returns the balance."""
+    if credits <= 0:
+        raise BadRequest("credits to add must be a positive integer")
+    rt.store.add(tenant, TOPUPS, int(credits))
+    _record(rt, tenant, FUND, int(credits), model=None, task_id=None, reason=reason)
+    return balance(rt, tenant)
+
+
+def _record(rt: Runtime, tenant: str, kind: str, amount: int, *, model: str | None,
+            task_id: str | None, reason: str) -> None:
+    now = rt.clock.now()
+    if model is not None:
+        day = iso(now)[:10]
+        rt.store.add(tenant, f"used:{day}:{model}", amount if kind == CHARGE else -amount)
+    seq = rt.store.next_seq(tenant, KIND)
+    entry: dict[str, Any] = {"seq": seq, "kind": kind, "credits": amount, "model": model,
+                             "taskId": task_id, "reason": reason, "at": iso(now)}
+    rt.store.insert(tenant, KIND, f"{seq:012d}", entry)
+
+
+def charge(rt: Runtime, tenant: str, credits: int, *, model: str, task_id: str | None,
+           reason: str = "task created") -> None:
+    """Take ``credits`` from the balance or refuse with InsufficientCredits (nothing taken)."""
+    if credits <= 0:
+        return
+    floor = -base_credits(rt, tenant)
+    ok, _ = rt.store.add(tenant, DELTA, -credits, floor=floor)
+    if not ok:
+        raise InsufficientCredits(
+            "You do not have enough credits to run this task. "
+            f"It needs {credits} credits; your balance is {balance(rt, tenant)}."
+        )
+    rt.store.add(tenant, CHARGED, credits)
+    _record(rt, tenant, CHARGE, credits, model=model, task_id=task_id, reason=reason)
+
+
+def refund(rt: Runtime, tenant: str, credits: int, *, model: str, task_id: str | None,
+           reason: str) -> None:
+    """Give ``credits`` back."""
+    if credits <= 0:
+        return
+    rt.store.add(tenant, DELTA, credits)
+    rt.store.add(tenant, REFUNDED, credits)
+    _record(rt, tenant, REFUND, credits, model=model, task_id=task_id, reason=reason)
+
+
+def entries(rt: Runtime, tenant: str, *, limit: int = 100) -> list[dict[str, Any]]:
+    """The newest ``limit`` ledger entries, oldest first."""
+    rows = rt.store.page(tenant, KIND, None, limit, newest_first=True)
+    return [{k: v for k, v in r.items() if k != "_seq"} for r in reversed(rows)]
+
+
+def used_by_day(rt: Runtime, tenant: str, day: str, model: str) -> int:
+    """Net credits ``model`` used on ``day`` (YYYY-MM-DD): charges minus refunds that day."""
+    return int(rt.store.value(tenant, f"used:{day}:{model}"))

@@ -1,0 +1,443 @@
+"""The task engine: creating tasks and evaluating their status lazily from the clock.
+
+A task's status is a pure function of (task record, now): no threads, no timers. The
+record holds the schedule decided at creation (when it leaves THROTTLED, starts
+RUNNING and finishes) and the outcome; ``evaluate`` reads the clock against it. The
+first read that finds a task terminal settles it: one conditional store update moves
+it out of ACTIVE, so refunds happen exactly once whichever worker sees it first.
+
+Concurrency limits are a FIFO lane per tenant and model. The lane keeps the end times
+of the tasks holding its slots; a new task starts when the earliest slot frees (its
+start is ``max(now, k-th latest end)``), so THROTTLED tasks start in submission order
+and the work per create is O(limit). When a slot frees early (a cancel, a release, a
+task that ends by polls) the lane's queued tasks are re-planned from its active tasks:
+work that grows with the tenant's active tasks of that model, never with stored tasks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from runway_mock.catalog import ModelRow, planned_outputs
+from runway_mock.config import Runtime
+from runway_mock.domain import ledger, limits, policies, pricing
+from runway_mock.errors import Conflict, NotFound, ServerError
+
+KIND = "task"
+ACTIVE_SET = "active_tasks"
+ACTIVE = "ACTIVE"
+TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
+# The documented lifecycle: status may only move along these edges.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "THROTTLED": ("PENDING", "CANCELLED"),
+    "PENDING": ("RUNNING", "FAILED", "CANCELLED"),
+    "RUNNING": ("SUCCEEDED", "FAILED", "CANCELLED"),
+    "SUCCEEDED": (),
+    "FAILED": (),
+    "CANCELLED": (),
+}
+# Share of a task's latency spent PENDING (the rest is RUNNING).
+PENDING_SHARE = 0.2
+# Media fields longer than this are not kept on the record (data URIs can be 5 MiB).
+_KEEP_MAX = 512
+# End time of a slot held by a task whose end is not known yet (held, or ends by polls).
+NEVER = 1e15
+# How long a create waits for another request re-planning the same lane.
+_LANE_WAIT = 5.0
+
+# Hooks other modules register: where a new task starts (tiers queue it) and what
+# happens when a task settles or is cancelled (limits free a slot).
+Scheduler = Callable[[Runtime, str, dict[str, Any]], float]
+_schedulers: list[Scheduler] = []
+_on_settle: list[Callable[[Runtime, str, dict[str, Any]], None]] = []
+
+
+def register_scheduler(fn: Scheduler) -> None:
+    """Let ``fn`` decide when a new task may leave THROTTLED (epoch seconds)."""
+    _schedulers.append(fn)
+
+
+def register_on_settle(fn: Callable[[Runtime, str, dict[str, Any]], None]) -> None:
+    """Call ``fn`` once when a task becomes terminal or is cancelled."""
+    _on_settle.append(fn)
+
+
+def _slim(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The request fields worth keeping: everything but long media strings."""
+    return {k: v for k, v in body.items()
+            if not (isinstance(v, str) and len(v) > _KEEP_MAX)
+            and not (isinstance(v, list) and len(str(v)) > 4 * _KEEP_MAX)}
+
+
+def _policy_table(rt: Runtime) -> dict[str, dict[str, Any]]:
+    return rt.store.get_value(policies.GLOBAL, "policies", {}) or {}
+
+
+def _outcome(rt: Runtime, task_id: str, policy: dict[str, Any]) -> dict[str, Any]:
+    o = policy["outcome"]
+    probability = float(o.get("probability", 1.0))
+    hit = probability >= 1.0 or rt.source.random("outcome", task_id) < probability
+    if o["status"] == "FAILED" and hit:
+        code = o.get("failureCode", "INTERNAL")
+        out = {"status": "FAILED", "failureCode": code,
+               "failure": policies.failure_text(code, o.get("failure"))}
+        if o.get("refund") is False:
+            out["refund"] = False
+        return out
+    return {"status": "SUCCEEDED"}
+
+
+def _spans(rt: Runtime, task_id: str, row: ModelRow, transition: dict[str, Any]
+           ) -> tuple[float, float]:
+    """(seconds PENDING, seconds RUNNING) once the task has a slot."""
+    if transition["kind"] == "immediate":
+        return 0.0, 0.0
+    if "seconds" in transition:
+        total = float(transition["seconds"])
+    else:
+        # +-10% per task, drawn from the seed, so timings vary but repeat.
+        jitter = 0.9 + 0.2 * rt.source.random("latency", task_id)
+        total = row.latency * rt.config.time_scale * jitter
+    return total * PENDING_SHARE, total * (1 - PENDING_SHARE)
+
+
+def _times(start: float, pending: float, running: float) -> dict[str, float]:
+    return {"t_pending": start, "t_running": start + pending,
+            "t_done": start + pending + running}
+
+
+# ---------------------------------------------------------------------------
+# Lanes: per-tenant, per-model concurrency
+
+
+def _lane(model: str) -> str:
+    return f"lane:{model}"
+
+
+def _slots_key(model: str) -> str:
+    return f"slots:{model}"
+
+
+@contextmanager
+def _lane_lock(rt: Runtime, tenant: str, model: str) -> Iterator[None]:
+    """Serialise slot decisions for one lane: an atomic counter with a floor is the lock."""
+    key = f"lanelock:{model}"
+    deadline = time.monotonic() + _LANE_WAIT
+    while not rt.store.add(tenant, key, -1, floor=-1)[0]:
+        if time.monotonic() > deadline:
+            raise ServerError("The emulator is busy scheduling tasks for this model; "
+                              "retry shortly.", status=503)
+        time.sleep(0.0005)
+    try:
+        yield
+    finally:
+        rt.store.add(tenant, key, 1)
+
+
+def _occupies(task: Mapping[str, Any]) -> str:
+    """How a task uses its lane: 'none', 'timed' (until t_done) or 'open' (until settled)."""
+    t = task["transition"]
+    if t["kind"] == "immediate":
+        return "none"
+    if t["kind"] == "hold" and not task.get("released"):
+        return "none" if t["status"] == "THROTTLED" else "open"
+    if t["kind"] == "after_polls":
+        return "open"
+    return "timed"
+
+
+def _earliest_start(ends: list[float], limit: int | None, now: float) -> float:
+    """When a new task may start, given the end times of the lane's earlier tasks."""
+    if limit is None:
+        return now
+    if limit <= 0:
+        return NEVER
+    live = heapq.nlargest(limit, (e for e in ends if e > now))
+    return now if len(live) < limit else max(now, live[-1])
+
+
+def _take_slot(rt: Runtime, tenant: str, record: dict[str, Any], now: float,
+               spans: tuple[float, float]) -> float:
+    """Reserve the new task's slot in its lane (called under the lane lock); its start."""
+    model = record["billedAs"]
+    use = _occupies(record)
+    if use == "none":
+        return now
+    limit = limits.limits_of(rt, tenant, model)[0]
+    ends = rt.store.get_value(tenant, _slots_key(model)) or []
+    start = now if use == "open" else _earliest_start(ends, limit, now)
+    end = NEVER if use == "open" else start + sum(spans)
+    if limit is not None:
+        keep = heapq.nlargest(max(0, limit - 1), (e for e in ends if e > now))
+        rt.store.put_value(tenant, _slots_key(model), [*keep, end])
+    return start
+
+
+def _replan(rt: Runtime, tenant: str, model: str) -> None:
+    """Re-plan a lane's queued tasks after a slot freed early (a cancel, release, or poll)."""
+    with _lane_lock(rt, tenant, model):
+        now = rt.clock.now()
+        limit = limits.limits_of(rt, tenant, model)[0]
+        ends: list[float] = []
+        for task_id in rt.store.set_members(tenant, _lane(model)):
+            task = rt.store.get(tenant, KIND, task_id)
+            if task is None or task["state"] != ACTIVE:
+                rt.store.set_remove(tenant, _lane(model), task_id)
+                continue
+            use = _occupies(task)
+            if use == "open":
+                ends.append(NEVER)
+            if use != "timed":
+                continue
+            if task["t_pending"] <= now:
+                ends.append(task["t_done"])  # already started: its times are fixed
+                continue
+            start = _earliest_start(ends, limit, now)
+            spans = (task["t_running"] - task["t_pending"], task["t_done"] - task["t_running"])
+            if start != task["t_pending"]:
+                rt.store.update(tenant, KIND, task_id, _times(start, *spans),
+                                expect={"state": ACTIVE, "t_pending": task["t_pending"]})
+            ends.append(start + sum(spans))
+        if limit is not None:
+            rt.store.put_value(tenant, _slots_key(model),
+                               heapq.nlargest(limit, (e for e in ends if e > now)))
+
+
+def replan_tenant(rt: Runtime, tenant: str) -> None:
+    """Re-plan every queue of a tenant (after its tier or limits changed)."""
+    for model in limits.models_used(rt, tenant):
+        if rt.store.set_members(tenant, _lane(model)):
+            _replan(rt, tenant, model)
+
+
+def _leave_lane(rt: Runtime, tenant: str, task: Mapping[str, Any], *, early: bool) -> None:
+    """Take a task out of its lane; re-plan the lane if its slot freed before planned."""
+    model = task["billedAs"]
+    rt.store.set_remove(tenant, _lane(model), task["id"])
+    if early and rt.store.set_members(tenant, _lane(model)):
+        _replan(rt, tenant, model)
+
+
+# ---------------------------------------------------------------------------
+# Creating and reading tasks
+
+
+def create(rt: Runtime, tenant: str, *, endpoint: str, row: ModelRow,
+           body: Mapping[str, Any], task_id: str | None = None,
+           charge: bool = True) -> dict[str, Any]:
+    """Create a task for a validated request: check quotas, charge, queue, store."""
+    now = rt.clock.now()
+    seq = rt.store.next_seq(tenant, KIND)
+    task_id = task_id or rt.source.uuid(KIND, tenant, seq)
+    quote = pricing.quote(rt, endpoint, row, body)
+    policy = policies.effective(_policy_table(rt), endpoint, row.model)
+    outputs = [dataclasses.asdict(p) for p in planned_outputs(row, body)]
+    record: dict[str, Any] = {
+        "id": task_id,
+        "endpoint": endpoint,
+        "model": row.model,
+        "billedAs": row.billed_as,
+        "createdAt": now,
+        "input": _slim(body),
+        "estimated": quote.estimated,
+        "final": quote.final,
+        "charged": 0,
+        "transition": policy["transition"],
+        "outcome": _outcome(rt, task_id, policy),
+        "outputs": outputs,
+        "state": ACTIVE,
+    }
+    hour = limits.reserve_daily(rt, tenant, row.billed_as)
+    if charge:
+        try:
+            ledger.charge(rt, tenant, quote.estimated, model=row.billed_as, task_id=task_id)
+        except ledger.InsufficientCredits:
+            limits.unreserve(rt, tenant, row.billed_as, hour)
+            raise
+        record["charged"] = quote.estimated
+    spans = _spans(rt, task_id, row, policy["transition"])
+    with _lane_lock(rt, tenant, row.billed_as):
+        start = _take_slot(rt, tenant, record, now, spans)
+        for scheduler in _schedulers:
+            start = max(start, scheduler(rt, tenant, record))
+        record.update(_times(start, *spans))
+        record["queued"] = start > now
+        rt.store.insert(tenant, KIND, task_id, record)
+        rt.store.set_add(tenant, ACTIVE_SET, task_id)
+        if _occupies(record) != "none":
+            rt.store.set_add(tenant, _lane(row.billed_as), task_id)
+    return record
+
+
+def evaluate(task: Mapping[str, Any], now: float, polls: int = 0) -> tuple[str, float | None]:
+    """(status, progress) of ``task`` at ``now``; progress only while RUNNING."""
+    if task["state"] != ACTIVE:
+        return task["state"], None
+    t = task["transition"]
+    final = task["outcome"]["status"]
+    if t["kind"] == "hold" and not task.get("released"):
+        return t["status"], (0.0 if t["status"] == "RUNNING" else None)
+    if t["kind"] == "after_polls":
+        n = int(t["polls"])
+        if polls >= n:
+            return final, None
+        if polls <= 0:
+            return "PENDING", None
+        return "RUNNING", round(polls / n, 4)
+    if now < task["t_pending"]:
+        return "THROTTLED", None
+    if now < task["t_running"]:
+        return "PENDING", None
+    if now < task["t_done"]:
+        span = task["t_done"] - task["t_running"]
+        return "RUNNING", round(min(1.0, max(0.0, (now - task["t_running"]) / span)), 4)
+    return final, None
+
+
+def final_cost(task: Mapping[str, Any], status: str) -> int:
+    """Credits a terminal task finally costs.
+
+    A success costs its final price (less than the estimate for ``duration: "auto"``);
+    a failed generation is refunded in full unless its outcome says ``refund: false``.
+    """
+    charged = int(task["charged"])
+    if status == "SUCCEEDED":
+        return min(charged, int(task.get("final", charged)))
+    if status == "FAILED" and task["outcome"].get("refund") is False:
+        return charged
+    return 0
+
+
+def _settle(rt: Runtime, tenant: str, task: dict[str, Any], status: str,
+            now: float) -> dict[str, Any]:
+    """Move an ACTIVE task to terminal ``status`` once; refund what it does not cost."""
+    cost = final_cost(task, status)
+    timed = _occupies(task) == "timed"
+    done = min(now, task.get("t_done", now)) if timed else now
+    changes = {"state": status, "cost": cost, "finishedAt": done}
+    updated = rt.store.update(tenant, KIND, task["id"], changes, expect={"state": ACTIVE})
+    if updated is None:
+        # Another reader settled (or deleted) it first; use what is stored now.
+        return rt.store.get(tenant, KIND, task["id"]) or {**task, **changes}
+    rt.store.set_remove(tenant, ACTIVE_SET, task["id"])
+    refund = int(task["charged"]) - cost
+    if refund > 0:
+        ledger.refund(rt, tenant, refund, model=task["billedAs"], task_id=task["id"],
+                      reason=f"task {status.lower()}")
+    # A timed task frees its slot exactly when planned; others free it early.
+    _leave_lane(rt, tenant, task, early=not timed)
+    for hook in _on_settle:
+        hook(rt, tenant, updated)
+    return updated
+
+
+def _load(rt: Runtime, tenant: str, task_id: str) -> dict[str, Any]:
+    task = rt.store.get(tenant, KIND, task_id)
+    if task is None:
+        raise NotFound("Task not found.")
+    return task
+
+
+def observe(rt: Runtime, tenant: str, task_id: str, *, poll: bool = True
+            ) -> tuple[dict[str, Any], str, float | None]:
+    """Read a task as a client would: (record, status, progress), settling if terminal."""
+    task = _load(rt, tenant, task_id)
+    polls = 0
+    if task["state"] == ACTIVE and task["transition"]["kind"] == "after_polls":
+        polls = int(rt.store.add(tenant, f"polls:{task_id}", 1 if poll else 0)[1])
+    now = rt.clock.now()
+    status, progress = evaluate(task, now, polls)
+    if status in TERMINAL and task["state"] == ACTIVE:
+        task = _settle(rt, tenant, task, status, now)
+        status, progress = task["state"], None
+    return task, status, progress
+
+
+def settle_all(rt: Runtime, tenant: str) -> None:
+    """Settle every task of a tenant that has finished by now (before reading balances)."""
+    for task_id in rt.store.set_members(tenant, ACTIVE_SET):
+        try:
+            observe(rt, tenant, task_id, poll=False)
+        except NotFound:
+            rt.store.set_remove(tenant, ACTIVE_SET, task_id)
+
+
+def _cancel_refund(rt: Runtime, tenant: str, task: Mapping[str, Any], status: str) -> int:
+    """Refund a cancelled task by the status it was seen in; returns its cost."""
+    if status in ("PENDING", "THROTTLED"):
+        ledger.refund(rt, tenant, int(task["charged"]), model=task["billedAs"],
+                      task_id=task["id"], reason="task cancelled before it started")
+        return 0
+    return int(task["charged"])
+
+
+def cancel_or_delete(rt: Runtime, tenant: str, task_id: str) -> str:
+    """DELETE /v1/tasks/{id}: cancel a running task or delete a finished one.
+
+    Returns the status the task had. A PENDING or THROTTLED task is refunded; one seen
+    RUNNING is not (Runway: "if it sees RUNNING there is no refund"); deleting a
+    finished task never refunds.
+    """
+    task, status, _ = observe(rt, tenant, task_id, poll=False)
+    removed = rt.store.delete(tenant, KIND, task_id, expect={"state": task["state"]})
+    if removed is None:
+        raise NotFound("Task not found.")
+    if status not in TERMINAL:
+        rt.store.set_remove(tenant, ACTIVE_SET, task_id)
+        _cancel_refund(rt, tenant, task, status)
+        _leave_lane(rt, tenant, task, early=True)
+        for hook in _on_settle:
+            hook(rt, tenant, {**removed, "state": "CANCELLED"})
+    return status
+
+
+def cancel_visible(rt: Runtime, tenant: str, task_id: str) -> dict[str, Any]:
+    """Cancel a task "by other means": it stays readable with status CANCELLED.
+
+    The refund follows DELETE's rules (none once RUNNING); 409 if already terminal.
+    """
+    task, status, _ = observe(rt, tenant, task_id, poll=False)
+    if status in TERMINAL:
+        raise Conflict(f"Task {task_id} is already {status}.")
+    cost = int(task["charged"]) if status == "RUNNING" else 0
+    changes = {"state": "CANCELLED", "cost": cost, "finishedAt": rt.clock.now()}
+    updated = rt.store.update(tenant, KIND, task_id, changes, expect={"state": ACTIVE})
+    if updated is None:
+        raise Conflict(f"Task {task_id} changed while being cancelled; try again.")
+    rt.store.set_remove(tenant, ACTIVE_SET, task_id)
+    _cancel_refund(rt, tenant, task, status)
+    _leave_lane(rt, tenant, task, early=True)
+    for hook in _on_settle:
+        hook(rt, tenant, updated)
+    return updated
+
+
+def release(rt: Runtime, tenant: str, task_id: str) -> dict[str, Any]:
+    """Let a held task continue: its remaining phases run from now on."""
+    task = _load(rt, tenant, task_id)
+    if task["transition"]["kind"] != "hold" or task.get("released"):
+        return task
+    now = rt.clock.now()
+    held = task["transition"]["status"]
+    pending = task["t_running"] - task["t_pending"]
+    running = task["t_done"] - task["t_running"]
+    if held == "RUNNING":
+        times = {"t_pending": now, "t_running": now, "t_done": now + running}
+    elif held == "PENDING":
+        times = _times(now, pending, running)
+    else:
+        # Held THROTTLED: it joins its lane's queue and starts when a slot frees.
+        times = _times(NEVER, pending, running)
+    updated = rt.store.update(tenant, KIND, task_id, {"released": True, **times},
+                              expect={"state": ACTIVE})
+    if updated is None:
+        return task
+    if held == "THROTTLED":
+        rt.store.set_add(tenant, _lane(task["billedAs"]), task_id)
+    _replan(rt, tenant, task["billedAs"])
+    return rt.store.get(tenant, KIND, task_id) or updated

@@ -1,0 +1,14 @@
+"""HTTP views: thin adapters from requests to domain calls."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Attach every blueprint to ``app`` (and the checks their domains install)."""
+    from runway_mock.domain import references  # noqa: F401  (registers id checks on task bodies)
+    from runway_mock.http.views import api, artifacts, control, openapi, resources, uploads
+
+    for blueprint in (control.bp, artifacts.bp, api.bp, resources.bp, uploads.bp, openapi.bp):
+        app.register_blueprint(blueprint)
