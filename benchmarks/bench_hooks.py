@@ -17,16 +17,15 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
-from runway_mock import app as app_module
 from runway_mock import create_app
 from runway_mock.clock import fake_clock
 from runway_mock.domain import faults
+from runway_mock.http import hooks
 
 HEADERS = {"Authorization": "Bearer bench", "X-Runway-Version": "2024-11-06"}
 BODY = {"model": "gen4_turbo", "promptImage": "https://example.com/a.jpg", "ratio": "1280:720",
         "duration": 5}
-HOOKS = (app_module._journal_start, app_module._inject_fault, app_module._late_fault,
-         app_module._journal_finish)
+HOOKS = (hooks.journal_start, hooks.inject_fault, hooks.late_fault, hooks.journal_finish)
 
 
 def build(variant: str):

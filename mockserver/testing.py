@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
-from runway_mock.app import EXTENSION, create_app
+from runway_mock.app import create_app
 from runway_mock.config import Runtime
+from runway_mock.http.wire import EXTENSION
 
 
 @contextmanager

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response
-from runway_mock.app import json_response, runtime
 from runway_mock.catalog import ENDPOINTS
 from runway_mock.clock import iso
 from runway_mock.domain import organization, outputs, tasks, validation
-from runway_mock.http.views.common import base_url, read_json, tenant
+from runway_mock.http.wire import base_url, json_response, read_json, runtime, tenant
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 

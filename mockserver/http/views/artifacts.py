@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
-from runway_mock.app import runtime
 from runway_mock.domain import outputs, tasks
 from runway_mock.errors import NotFound
+from runway_mock.http.wire import runtime
 
 bp = Blueprint("artifacts", __name__, url_prefix=outputs.PREFIX)
 

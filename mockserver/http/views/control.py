@@ -13,7 +13,6 @@ import hmac
 from typing import Any
 
 from flask import Blueprint, Response, request
-from runway_mock.app import json_response, runtime
 from runway_mock.config import tenant_of
 from runway_mock.domain import (
     etiquette,
@@ -27,7 +26,7 @@ from runway_mock.domain import (
     tasks,
 )
 from runway_mock.errors import BadRequest, Forbidden, NotFound, Unauthorized
-from runway_mock.http.views.common import read_json
+from runway_mock.http.wire import json_response, read_json, runtime
 
 bp = Blueprint("control", __name__, url_prefix="/_mock")
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app
-from runway_mock.app import json_response
 from runway_mock.http import openapi
+from runway_mock.http.wire import json_response
 
 bp = Blueprint("openapi", __name__)
 

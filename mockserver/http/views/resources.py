@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Response, request
-from runway_mock.app import json_response, runtime
 from runway_mock.domain import pagination, validation
 from runway_mock.domain.resources import (
     avatars,
@@ -25,7 +24,7 @@ from runway_mock.domain.resources import (
     voices,
     workflows,
 )
-from runway_mock.http.views.common import base_url, read_json, tenant
+from runway_mock.http.wire import base_url, json_response, read_json, runtime, tenant
 from runway_mock.schema import Prop, Spec
 
 bp = Blueprint("resources", __name__, url_prefix="/v1")

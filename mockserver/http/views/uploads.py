@@ -10,8 +10,8 @@ outputs.
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
-from runway_mock.app import runtime
 from runway_mock.domain.resources import common, uploads
+from runway_mock.http.wire import runtime
 
 bp = Blueprint("storage", __name__)
 # Room for the form fields around the file part.

@@ -1,0 +1,235 @@
+"""Request hooks: authentication, the HTTP side of fault effects, and the journal.
+
+Order (``install``): the journal starts, the caller is authenticated, a fault rule may
+answer instead of the view; after the view a fault may alter the response, then the
+journal records the call. The control API under /_mock is neither faulted nor journaled.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Flask, Response, g, request
+from runway_mock.config import API_VERSION, Runtime, tenant_of
+from runway_mock.domain import faults, journal, policies
+from runway_mock.errors import BadRequest, Forbidden, Unauthorized
+from runway_mock.http.wire import caller, json_response, observed, runtime
+from werkzeug.exceptions import HTTPException
+
+_ADMIN_HEADER = "X-Runway-Mock-Admin-Token"
+
+
+def install(app: Flask) -> None:
+    """Register the hooks on ``app`` (before its blueprints, so they run first)."""
+    app.before_request(journal_start)
+    app.before_request(authenticate)
+    app.before_request(inject_fault)
+    # after_request hooks run in reverse: the journal sees the faulted response.
+    app.after_request(late_fault)
+    app.after_request(journal_finish)
+    app.teardown_request(clear_task_override)
+
+
+def authenticate() -> None:
+    """Every /v1 call needs a bearer key and the API version header."""
+    if not request.path.startswith("/v1/"):
+        return
+    # Views named *_noauth authenticate differently (e.g. with a realtime session key).
+    if request.endpoint and request.endpoint.endswith("_noauth"):
+        return
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized(
+            "Missing or invalid API key. Send it as 'Authorization: Bearer <key>'."
+        )
+    g.tenant = tenant_of(token)
+    version = request.headers.get("X-Runway-Version")
+    if version is None:
+        raise BadRequest(
+            f"Missing the X-Runway-Version header. Set it to '{API_VERSION}'."
+        )
+    if version != API_VERSION:
+        raise BadRequest(
+            f"Unsupported API version '{version}' in X-Runway-Version. "
+            f"The supported version is '{API_VERSION}'."
+        )
+
+
+# ---------------------------------------------------------------------------
+# Fault injection
+
+
+def _call_model(rt: Runtime) -> str | None:
+    """The model a call is about: the body's ``model``, or the model of the task it names."""
+    if request.method == "POST":
+        try:
+            body = request.get_json(silent=True)
+        except HTTPException:  # e.g. too large: the view reports it
+            body = None
+        if isinstance(body, dict) and isinstance(body.get("model"), str):
+            return body["model"]
+    task_id = (request.view_args or {}).get("task_id")
+    tenant = caller()
+    if task_id and tenant:
+        task = rt.store.get(tenant, "task", task_id)
+        return task["model"] if task else None
+    return None
+
+
+def _header_rule(rt: Runtime, value: str) -> dict[str, Any]:
+    """The one-call fault rule of the request header, if this emulator honours it."""
+    token = rt.config.admin_token
+    if token is None and rt.config.exposed:
+        raise Forbidden(f"The {faults.HEADER} header is disabled: the emulator is exposed "
+                        "beyond loopback without an admin token.")
+    if token is not None:
+        given = request.headers.get(_ADMIN_HEADER, "")
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            raise Forbidden(f"The {faults.HEADER} header needs the admin token in "
+                            f"{_ADMIN_HEADER}.")
+    return faults.parse_header(value)
+
+
+def _dropped() -> Response:
+    """A response that sends nothing: iterating it makes the server close the socket."""
+    def body() -> Iterator[bytes]:
+        raise faults.DroppedConnection("connection dropped by a fault rule")
+        yield b""  # pragma: no cover - makes this a generator
+
+    return Response(body(), status=200)
+
+
+def inject_fault() -> Response | None:
+    """Effects applied before the view: latency, a status, an early drop, a task override."""
+    if not observed():
+        return None
+    rt = runtime()
+    header = request.headers.get(faults.HEADER)
+    header_rule = _header_rule(rt, header) if header else None
+    call = faults.Call(request.method, request.path, request.endpoint, caller(),
+                       model_loader=lambda: _call_model(rt))
+    fired = faults.decide(rt, call, header_rule)
+    if fired is None:
+        return None
+    g.fault = fired
+    effect = fired.effect
+    delay = effect.get("latency", 0.0) + effect.get("seconds", 0.0)
+    if delay:
+        rt.sleep(delay)
+    kind = effect["type"]
+    if kind == "status":
+        resp = json_response(faults.error_body(effect), effect["status"],
+                             faults.error_headers(effect))
+        resp.headers["X-Runway-Mock-Fault-Rule"] = fired.rule_id
+        return resp
+    if kind == "drop" and not effect["after"]:
+        return _dropped()
+    override = faults.task_override(effect)
+    if override is not None:
+        g.override_token = policies.REQUEST_OVERRIDE.set(override)
+    return None
+
+
+def late_fault(response: Response) -> Response:
+    """Effects applied to the view's response: drop after, truncate, malformed."""
+    fired = g.get("fault")
+    if fired is None:
+        return response
+    kind = fired.effect["type"]
+    if kind == "drop":
+        return response if not fired.effect["after"] else _dropped()
+    if kind == "truncate":
+        data = response.get_data()
+        if not data:
+            return _dropped()
+        part = faults.truncated(fired.effect, data)
+        cut = Response(iter([part]), status=response.status_code, headers=response.headers)
+        cut.headers["Content-Length"] = str(len(data))
+        cut.headers["X-Runway-Mock-Fault-Rule"] = fired.rule_id
+        return cut
+    if kind == "malformed":
+        response.set_data(faults.malformed_body(fired.effect, response.get_data()))
+    if kind != "status":
+        response.headers["X-Runway-Mock-Fault-Rule"] = fired.rule_id
+    return response
+
+
+def clear_task_override(_exc: BaseException | None) -> None:
+    """Undo the request's task-policy override once the request is over."""
+    token = g.pop("override_token", None)
+    if token is not None:
+        policies.REQUEST_OVERRIDE.reset(token)
+
+
+# ---------------------------------------------------------------------------
+# The request journal
+
+
+def journal_start() -> None:
+    """Note when the call began, by the emulator's clock and by the wall."""
+    if observed():
+        g.journal_wall = time.monotonic()
+        g.journal_at = runtime().clock.now()
+
+
+def _retry_after(response: Response) -> float | None:
+    for name, scale in (("retry-after-ms", 0.001), ("Retry-After", 1.0)):
+        value = response.headers.get(name)
+        if value:
+            try:
+                return float(value) * scale
+            except ValueError:
+                return None
+    return None
+
+
+def _body_hash() -> str | None:
+    try:
+        return journal.body_hash(request.get_data(cache=True))
+    except HTTPException:  # a body over the size limit is never read
+        return None
+
+
+def journal_finish(response: Response) -> Response:
+    """Record the call in the journal (never its body: a hash of it)."""
+    if "journal_at" not in g:
+        return response
+    rt = runtime()
+    fired = g.get("fault")
+    dropped = fired is not None and (fired.effect["type"] == "drop" or (
+        fired.effect["type"] == "truncate" and not response.get_data()))
+    tenant = caller()
+    retry = request.headers.get("x-stainless-retry-count", "")
+    entry: dict[str, Any] = {
+        "at": g.journal_at,
+        "end": rt.clock.now(),
+        "wall": g.journal_wall,
+        "ms": round((time.monotonic() - g.journal_wall) * 1000, 3),
+        "method": request.method,
+        "path": request.path,
+        "endpoint": request.endpoint,
+        "tenant": tenant,
+        "status": journal.DROPPED if dropped else response.status_code,
+        "fault": ({"rule": fired.rule_id, "type": fired.effect["type"], "call": fired.call}
+                  if fired else None),
+        "bodyHash": _body_hash() if request.method in ("POST", "PUT", "PATCH") else None,
+        "retryCount": int(retry) if retry.isdigit() else None,
+        "retryAfter": _retry_after(response),
+        "userAgent": request.user_agent.string[:80] or None,
+        "taskId": (request.view_args or {}).get("task_id"),
+    }
+    if (request.method == "POST" and response.status_code == 200 and tenant
+            and not response.is_streamed and response.is_json):
+        data = response.get_json(silent=True)
+        task_id = data.get("id") if isinstance(data, dict) else None
+        task = rt.store.get(tenant, "task", task_id) if isinstance(task_id, str) else None
+        if task is not None:
+            entry.update(taskId=task_id, created=True, model=task["model"],
+                         throttled=True if task.get("queued") else None)
+    journal.record(rt, entry)
+    return response
