@@ -116,3 +116,22 @@ def test_filters(client, app):
     assert len(entries(app, path="/v1/org*")) == 2
     assert len(entries(app, limit=1)) == 1
     assert len(entries(app, faulted=True)) == 0
+
+
+def test_a_routed_create_is_journaled_with_the_model_it_routed_to(app, client):
+    """POST /v1/generate/* creates a task too: the journal names it from the view's note."""
+    assert client.post("/v1/routers", json={"slug": "main"}, headers=auth()).status_code == 200
+    resp = client.post("/v1/generate/image", json={"configId": "main",
+                                                   "input": {"promptText": "a fox"}},
+                       headers=auth())
+    assert resp.status_code == 200, resp.get_json()
+    create = entries(app)[-1]
+    assert create["created"] is True and create["taskId"] == resp.json["id"]
+    assert create["model"] == resp.json["routing"]["model"]
+
+
+def test_a_refused_create_is_not_marked_created(app, client):
+    """A create the view refuses (400) made no task, so the journal claims none."""
+    client.post("/v1/image_to_video", json={**I2V, "duration": 99}, headers=auth())
+    (entry,) = entries(app)
+    assert entry["status"] == 400 and "created" not in entry and "model" not in entry

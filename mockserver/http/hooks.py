@@ -1,8 +1,9 @@
 """Request hooks: authentication, the HTTP side of fault effects, and the journal.
 
 Order (``install``): the journal starts, the caller is authenticated, a fault rule may
-answer instead of the view; after the view a fault may alter the response, then the
-journal records the call. The control API under /_mock is neither faulted nor journaled.
+answer instead of the view; after the view the journal records the call from what the
+request context holds (``wire.created``: the view noted the task it made), then a late
+fault may alter the response. The control API under /_mock is neither faulted nor journaled.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 from runway_mock.config import API_VERSION, Runtime, tenant_of
-from runway_mock.domain import faults, journal, policies
+from runway_mock.domain import faults, journal, policies, tasks
 from runway_mock.errors import BadRequest, Forbidden, Unauthorized
-from runway_mock.http.wire import caller, json_response, observed, runtime
+from runway_mock.http.wire import caller, created, json_response, observed, peek_json, runtime
 from werkzeug.exceptions import HTTPException
 
 _ADMIN_HEADER = "X-Runway-Mock-Admin-Token"
@@ -27,7 +28,8 @@ def install(app: Flask) -> None:
     app.before_request(journal_start)
     app.before_request(authenticate)
     app.before_request(inject_fault)
-    # after_request hooks run in reverse: the journal sees the faulted response.
+    # after_request hooks run in reverse: the journal sees the view's response before a
+    # late fault alters it (whether the fault dropped it is read from ``g.fault``).
     app.after_request(late_fault)
     app.after_request(journal_finish)
     app.teardown_request(clear_task_override)
@@ -67,16 +69,13 @@ def authenticate() -> None:
 def _call_model(rt: Runtime) -> str | None:
     """The model a call is about: the body's ``model``, or the model of the task it names."""
     if request.method == "POST":
-        try:
-            body = request.get_json(silent=True)
-        except HTTPException:  # e.g. too large: the view reports it
-            body = None
+        body = peek_json()
         if isinstance(body, dict) and isinstance(body.get("model"), str):
             return body["model"]
     task_id = (request.view_args or {}).get("task_id")
     tenant = caller()
     if task_id and tenant:
-        task = rt.store.get(tenant, "task", task_id)
+        task = rt.store.get(tenant, tasks.KIND, task_id)
         return task["model"] if task else None
     return None
 
@@ -223,13 +222,8 @@ def journal_finish(response: Response) -> Response:
         "userAgent": request.user_agent.string[:80] or None,
         "taskId": (request.view_args or {}).get("task_id"),
     }
-    if (request.method == "POST" and response.status_code == 200 and tenant
-            and not response.is_streamed and response.is_json):
-        data = response.get_json(silent=True)
-        task_id = data.get("id") if isinstance(data, dict) else None
-        task = rt.store.get(tenant, "task", task_id) if isinstance(task_id, str) else None
-        if task is not None:
-            entry.update(taskId=task_id, created=True, model=task["model"],
-                         throttled=True if task.get("queued") else None)
+    made = created()
+    if made is not None and response.status_code == 200:
+        entry.update(created=True, **made)
     journal.record(rt, entry)
     return response

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Response, current_app, g, request
 from runway_mock.config import Runtime, tenant_of
 from runway_mock.errors import BadRequest
+from werkzeug.exceptions import HTTPException
 
 # The key of the runtime in ``app.extensions``.
 EXTENSION = "runway_mock"
@@ -33,26 +34,67 @@ def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | Non
     return resp
 
 
-def read_json(default: Any = None) -> Any:
-    """The request's JSON body; a clear 400 when it is not JSON."""
-    raw = request.get_data(cache=True)
+def _parsed_body() -> tuple[Any, BadRequest | None]:
+    """The JSON body and the 400 it earns, parsed once per request and kept on ``g``.
+
+    An empty body parses as ``{}``. A body over the size limit raises werkzeug's 413
+    each time it is asked for (it is never read).
+    """
+    cached = g.get("wire_body")
+    if cached is None:
+        cached = g.wire_body = _parse(request.get_data(cache=True))
+    return cached
+
+
+def _parse(raw: bytes) -> tuple[Any, BadRequest | None]:
     if not raw.strip():
-        return {} if default is None else default
+        return {}, None
     mime = request.mimetype
     if mime and mime != "application/json" and not mime.endswith("+json"):
-        raise BadRequest(
+        return None, BadRequest(
             f"The request body must be JSON, sent with 'Content-Type: application/json' "
             f"(got '{mime}')."
         )
     try:
-        return json.loads(raw)
-    except UnicodeDecodeError as exc:
-        raise BadRequest("The request body is not valid UTF-8 JSON.") from exc
+        return json.loads(raw), None
+    except UnicodeDecodeError:
+        return None, BadRequest("The request body is not valid UTF-8 JSON.")
     except json.JSONDecodeError as exc:
-        raise BadRequest(
+        return None, BadRequest(
             f"The request body is not valid JSON: {exc.msg} at line {exc.lineno} "
             f"column {exc.colno}."
-        ) from exc
+        )
+
+
+def read_json() -> Any:
+    """The request's JSON body (``{}`` when empty); a clear 400 when it is not JSON."""
+    body, error = _parsed_body()
+    if error is not None:
+        raise error
+    return body
+
+
+def peek_json() -> Any:
+    """The JSON body as the view will read it, or None when it is not JSON or too large.
+
+    For the hooks that run before the view (fault matching on ``model``): they share
+    the view's one parse and never raise.
+    """
+    try:
+        return _parsed_body()[0]
+    except HTTPException:  # e.g. too large: the view reports it
+        return None
+
+
+def note_created(task: Mapping[str, Any]) -> None:
+    """Record on the request that it created ``task`` (the journal reads this)."""
+    g.created = {"taskId": task["id"], "model": task["model"],
+                 "throttled": True if task.get("queued") else None}
+
+
+def created() -> dict[str, Any] | None:
+    """What ``note_created`` recorded for this request, if anything."""
+    return g.get("created")
 
 
 def base_url() -> str:

@@ -580,8 +580,12 @@ def _issues(rt: Runtime, tenant: str, modality: str, body: Any) -> list[Issue]:
     return validate(REQUESTS[modality], body, validation.context(rt, tenant))
 
 
-def generate(rt: Runtime, tenant: str, modality: str, body: Any) -> dict[str, Any]:
-    """POST /v1/generate/{modality}: route, create the task, log; returns the response."""
+def generate(rt: Runtime, tenant: str, modality: str, body: Any, *,
+             created: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """POST /v1/generate/{modality}: route, create the task, log; returns the response.
+
+    ``created`` is told the task record once it exists (the HTTP layer journals it).
+    """
     slug = body.get("configId") if isinstance(body, dict) else None
     router = routers.by_slug(rt, tenant, slug) if isinstance(slug, str) else None
     issues = _issues(rt, tenant, modality, body)
@@ -616,6 +620,8 @@ def generate(rt: Runtime, tenant: str, modality: str, body: Any) -> dict[str, An
         routers.log_request(rt, tenant, router["id"], {**entry, "status": "error",
                                                        "reason": exc.message})
         raise
+    if created is not None:
+        created(task)
     routers.log_request(rt, tenant, router["id"], {**entry, "status": "routed",
                                                    "reason": decision.reason,
                                                    "taskId": task["id"]})

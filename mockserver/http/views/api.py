@@ -8,7 +8,14 @@ from flask import Blueprint, Response
 from runway_mock.catalog import ENDPOINTS
 from runway_mock.clock import iso
 from runway_mock.domain import organization, outputs, tasks, validation
-from runway_mock.http.wire import base_url, json_response, read_json, runtime, tenant
+from runway_mock.http.wire import (
+    base_url,
+    json_response,
+    note_created,
+    read_json,
+    runtime,
+    tenant,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 
@@ -20,6 +27,7 @@ def _create_view(name: str):
         body = read_json()
         row = validation.task_row(rt, tenant(), table, body)
         record = tasks.create(rt, tenant(), endpoint=name, row=row, body=body)
+        note_created(record)
         if not table.returns_cost:
             return json_response({"id": record["id"]})
         return json_response({"id": record["id"],

@@ -24,7 +24,14 @@ from runway_mock.domain.resources import (
     voices,
     workflows,
 )
-from runway_mock.http.wire import base_url, json_response, read_json, runtime, tenant
+from runway_mock.http.wire import (
+    base_url,
+    json_response,
+    note_created,
+    read_json,
+    runtime,
+    tenant,
+)
 from runway_mock.schema import Prop, Spec
 
 bp = Blueprint("resources", __name__, url_prefix="/v1")
@@ -273,7 +280,8 @@ def list_router_requests(router_id: str) -> Response:
 
 def _generate_view(modality: str):
     def view() -> Response:
-        return json_response(generate.generate(runtime(), tenant(), modality, read_json()))
+        return json_response(generate.generate(runtime(), tenant(), modality, read_json(),
+                                               created=note_created))
 
     view.__name__ = f"generate_{modality}"
     view.__doc__ = f"POST /v1/generate/{modality}: route and create a task."
