@@ -33,11 +33,6 @@ from runway_mock.config import Runtime, tenant_of
 from runway_mock.domain.policies import GLOBAL, HOLDABLE
 from runway_mock.errors import BadRequest
 
-try:  # waitress closes the socket without a response for this exception
-    from waitress.channel import ClientDisconnected as _Disconnect
-except ImportError:  # pragma: no cover - waitress is a dependency
-    _Disconnect = ConnectionError  # type: ignore[misc,assignment]
-
 RULES_KEY = "faults"
 VERSION_KEY = "faults:version"
 HEADER = "X-Runway-Mock-Fault"
@@ -55,10 +50,6 @@ DEFAULT_ERRORS = {
     503: "The service is temporarily unavailable. Please retry.",
     504: "The upstream service timed out.",
 }
-
-
-class DroppedConnection(_Disconnect):
-    """Raised while sending a response body: the server closes the socket, no response."""
 
 
 class FaultRuleError(BadRequest):

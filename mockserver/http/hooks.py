@@ -20,7 +20,16 @@ from runway_mock.errors import BadRequest, Forbidden, Unauthorized
 from runway_mock.http.wire import caller, created, json_response, observed, peek_json, runtime
 from werkzeug.exceptions import HTTPException
 
+try:  # waitress closes the socket without a response for this exception
+    from waitress.channel import ClientDisconnected as _Disconnect
+except ImportError:  # pragma: no cover - waitress is a dependency
+    _Disconnect = ConnectionError  # type: ignore[misc,assignment]
+
 _ADMIN_HEADER = "X-Runway-Mock-Admin-Token"
+
+
+class DroppedConnection(_Disconnect):
+    """Raised while sending a response body: the server closes the socket, no response."""
 
 
 def install(app: Flask) -> None:
@@ -97,7 +106,7 @@ def _header_rule(rt: Runtime, value: str) -> dict[str, Any]:
 def _dropped() -> Response:
     """A response that sends nothing: iterating it makes the server close the socket."""
     def body() -> Iterator[bytes]:
-        raise faults.DroppedConnection("connection dropped by a fault rule")
+        raise DroppedConnection("connection dropped by a fault rule")
         yield b""  # pragma: no cover - makes this a generator
 
     return Response(body(), status=200)
