@@ -12,6 +12,7 @@ import ipaddress
 import os
 import sys
 from collections.abc import Sequence
+from functools import partial
 
 DEFAULT_PORT = 8127
 # Modules that contribute verbs (client verbs, contract drift); missing ones are skipped.
@@ -29,8 +30,7 @@ def is_loopback(host: str) -> bool:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from runway_mock.app import create_app
-    from waitress.server import create_server
+    from runway_mock import serving
 
     admin = args.admin_token or os.environ.get("RUNWAY_MOCK_ADMIN_TOKEN") or None
     exposed = not is_loopback(args.host)
@@ -39,29 +39,30 @@ def _serve(args: argparse.Namespace) -> int:
         "tier": args.tier, "admin_token": admin, "exposed": exposed,
         "public_url": args.public_url,
     }
-    app = create_app(config)
-    if args.faults:
-        from runway_mock.domain import faults
+    if args.retention:
+        config["retention_seconds"] = args.retention
+    store = getattr(args, "store", None)
+    workers = args.workers or serving.default_workers(store)
 
-        faults.load_file(app, args.faults)
-    # A generous connection limit: clients that never reuse connections (VCR, curl loops)
-    # would otherwise stall at waitress's default of 100 open sockets.
-    server = create_server(app, host=args.host, port=args.port, threads=args.threads,
-                           connection_limit=1000, ident="runway-mock")
-    host = args.host if ":" not in args.host else f"[{args.host}]"
-    url = f"http://{host}:{server.effective_port}"
-    print(f"runway-mock serving the Runway API at {url}", flush=True)
-    print(f"  export RUNWAYML_BASE_URL={url}", flush=True)
-    if exposed and admin is None:
-        print("  warning: bound beyond loopback with no --admin-token: the control API "
-              "(/_mock) is disabled", flush=True)
+    def ready(url: str) -> None:
+        print(f"runway-mock serving the Runway API at {url}", flush=True)
+        print(f"  export RUNWAYML_BASE_URL={url}", flush=True)
+        if exposed and admin is None:
+            print("  warning: bound beyond loopback with no --admin-token: the control API "
+                  "(/_mock) is disabled", flush=True)
+
+    build = partial(serving.build_app, config, args.faults)
     try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
-    return 0
+        if args.server == "waitress":
+            serving.check_workers(workers, store)
+            if workers > 1:
+                raise serving.ServeError("--server waitress runs one process: drop --workers")
+            return serving.serve_waitress(build, host=args.host, port=args.port,
+                                          threads=args.threads, on_ready=ready)
+        return serving.serve(build, host=args.host, port=args.port, workers=workers,
+                             threads=args.threads, store_spec=store, on_ready=ready)
+    except serving.ServeError as err:
+        return serving.main_error(err)
 
 
 def _routes(args: argparse.Namespace) -> int:
@@ -73,8 +74,8 @@ def _routes(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every available verb."""
+def build_parser(*, extra: bool = True) -> argparse.ArgumentParser:
+    """The argument parser with every available verb (``extra=False``: serve and routes)."""
     parser = argparse.ArgumentParser(prog="runway-mock", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -93,13 +94,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--faults", default=None, help="fault rules file (YAML or JSON)")
     serve.add_argument("--public-url", default=None,
                        help="base URL to put in output and upload links")
-    serve.add_argument("--threads", type=int, default=8, help="worker threads")
+    serve.add_argument("--workers", type=int, default=None,
+                       help="worker processes (default: 1 with the memory store)")
+    serve.add_argument("--threads", type=int, default=8, help="threads per worker")
+    serve.add_argument("--server", choices=("granian", "waitress"), default="granian",
+                       help="HTTP server (waitress: one process, slower; a 'drop' fault "
+                            "then sends no byte at all)")
+    serve.add_argument("--retention", type=float, default=24 * 3600.0, metavar="SECONDS",
+                       help="purge finished tasks, resources and journal entries older "
+                            "than this much emulator time (default 86400; 0 keeps all)")
     serve.set_defaults(func=_serve)
 
     routes = sub.add_parser("routes", help="print the API operations the emulator serves")
     routes.set_defaults(func=_routes)
 
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if extra else ():
         try:
             module = importlib.import_module(name)
         except ImportError:
@@ -110,7 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``runway-mock`` and ``python -m mockserver``."""
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Serving needs none of the client's modules: skipping them keeps start-up short.
+    args = build_parser(extra=argv[:1] not in (["serve"], ["routes"])).parse_args(argv)
     return int(args.func(args) or 0)
 
 

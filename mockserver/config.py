@@ -39,6 +39,9 @@ class Config:
     admin_token: str | None = None
     exposed: bool = False
     journal_size: int = 10_000
+    # Finished tasks, resources and journal entries older than this much emulator time
+    # are purged, so memory stays flat under a steady load; None keeps everything.
+    retention_seconds: float | None = None
     max_body_bytes: int = 64 * 1024 * 1024
     upload_max_bytes: int = 200 * 1024 * 1024
     upload_min_bytes: int = 512

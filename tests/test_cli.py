@@ -10,9 +10,11 @@ import requests
 from runway_mock.cli import build_parser, is_loopback
 
 
-def test_serve_on_a_free_port_prints_its_url_and_answers_health():
+@pytest.mark.parametrize("server", ["granian", "waitress"])
+def test_serve_on_a_free_port_prints_its_url_and_answers_health(server):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "runway_mock", "serve", "--port", "0", "--seed", "4"],
+        [sys.executable, "-m", "runway_mock", "serve", "--port", "0", "--seed", "4",
+         "--server", server],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         line = proc.stdout.readline()
@@ -28,6 +30,24 @@ def test_serve_on_a_free_port_prints_its_url_and_answers_health():
         proc.terminate()
         proc.wait(timeout=10)
         proc.stdout.close()
+
+
+def test_several_workers_on_the_memory_store_are_refused_naming_sqlite():
+    result = subprocess.run([sys.executable, "-m", "runway_mock", "serve", "--port", "0",
+                             "--workers", "2"], capture_output=True, text=True, timeout=60,
+                            check=False)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "memory store" in lines[0] and "--store sqlite:PATH" in lines[0]
+
+
+def test_serve_defaults_to_one_worker_on_the_memory_store():
+    from runway_mock import serving
+
+    args = build_parser().parse_args(["serve"])
+    assert args.workers is None and args.server == "granian"
+    assert serving.default_workers(getattr(args, "store", None)) == 1
 
 
 def test_routes_lists_api_operations():
