@@ -119,14 +119,9 @@ VALUES: dict[str, Any] = {
               {"prompt": "Close-up of the face", "duration": 3},
               {"prompt": "Pull back to reveal", "duration": 3}],
 }
-# Rules the SDK types cannot express, so its minimal body needs one more field.
-EXTRA: dict[tuple[str, str], dict[str, Any]] = {
-    ("text_to_image", "bria_fibo_edit_1_5"): {"referenceImages": [{"uri": IMG}]},
-    ("text_to_video", "seedance2_5"): {"promptText": TEXT},
-    **{("text_to_video", m): {"promptText": TEXT} for m in (
-        "klingO3_4k", "klingO3_pro", "klingO3_standard", "kling3.0_4k", "kling3.0_pro",
-        "kling3.0_standard")},
-}
+# None: a body of the SDK's required fields alone is always valid (issue 12 removed the
+# rules that demanded more, e.g. promptText on Kling 3.0/O3 text_to_video).
+EXTRA: dict[tuple[str, str], dict[str, Any]] = {}
 LEGACY_BODIES = {
     ("image_to_video", "gen3a_turbo"): {"promptImage": IMG, "promptText": TEXT},
     ("image_to_video", "veo3"): {"promptImage": IMG, "ratio": "1280:720"},

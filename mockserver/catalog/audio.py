@@ -45,7 +45,9 @@ SEED_AUDIO_OUTPUT = Output("audio", "wav", default_seconds=10, seconds_field=Non
                            format_field="outputFormat", formats=SEED_AUDIO_FORMATS)
 MIRELO_FORMATS = {"mp3": ("audio", "mp3"), "wav": ("audio", "wav"), "flac": ("audio", "flac")}
 MIRELO_COMMON = {
-    "duration": req(Num(1, 30)),
+    # Positive seconds: the SDK documents no minimum (the spec's example is 0.1); the
+    # 30 s maximum is assumed, as for the other sound-effect model.
+    "duration": req(Num(0, 30, exclusive_minimum=True)),
     "format": opt(Enum(tuple(MIRELO_FORMATS))),
     "negativePrompt": opt(prompt(1000)),
     "numVariants": opt(Int(1, 4)),

@@ -75,8 +75,29 @@ def custom(path: Path, message: str) -> Issue:
     return {"code": "custom", "path": list(path), "message": message}
 
 
-def unique_positions(field_name: str, last_needs_first: bool = True) -> Rule:
-    """Keyframe positions may each appear once, and (by default) ``last`` needs ``first``."""
+# Where a cross-field rule comes from. An "assumed" rule must never reject a request
+# the SDK documents as valid (tests/test_sdk_fidelity.py sends the SDK's own bodies).
+SDK_DOCSTRING = "SDK 5.24.0 docstring"
+RUNWAY_DOCS = "Runway docs"
+ASSUMED = "assumed"
+RULE_SOURCES = (SDK_DOCSTRING, RUNWAY_DOCS, ASSUMED)
+
+
+def sourced(rule: Rule, source: str) -> Rule:
+    """``rule`` labelled with where it comes from (one of ``RULE_SOURCES``)."""
+    if source not in RULE_SOURCES:
+        raise ValueError(f"unknown rule source {source!r}")
+    rule.source = source  # type: ignore[attr-defined]
+    return rule
+
+
+def unique_positions(field_name: str, last_needs_first: bool = True,
+                     source: str = SDK_DOCSTRING) -> Rule:
+    """Keyframe positions may each appear once, and (by default) ``last`` needs ``first``.
+
+    SDK: "an array with a first frame and optionally a last frame"; veo3.1 "does not
+    support generating with only a last frame", h3_max "a last frame requires a first".
+    """
 
     def rule(body: Mapping[str, Any], path: Path) -> list[Issue]:
         items = body.get(field_name)
@@ -89,7 +110,7 @@ def unique_positions(field_name: str, last_needs_first: bool = True) -> Rule:
             return [custom((*path, field_name), "A last frame requires a first frame")]
         return []
 
-    return rule
+    return sourced(rule, source)
 
 
 # ---------------------------------------------------------------------------
@@ -460,12 +481,16 @@ def estimate_credits(row: ModelRow, body: Mapping[str, Any],
 
 __all__ = [
     "ABSENT",
+    "ASSUMED",
     "AUDIO",
     "CONTENT_MODERATION",
     "IMAGE",
     "NAMED_SIZES",
     "PRESENT",
     "REFERENCE_IMAGE",
+    "RULE_SOURCES",
+    "RUNWAY_DOCS",
+    "SDK_DOCSTRING",
     "SEED",
     "TAG",
     "URI_ITEM",
@@ -498,6 +523,7 @@ __all__ = [
     "req",
     "rows",
     "sizes",
+    "sourced",
     "unique_positions",
     "when",
 ]

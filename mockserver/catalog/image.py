@@ -284,15 +284,15 @@ TEXT_TO_IMAGE = Endpoint(
                 "promptText": req(TEXT),
                 "outputFormat": opt(Enum(PNG_OR_JPEG)),
                 "ratio": opt(ratios(*BRIA_EDIT_RATIOS)),
-                "referenceImages": opt(Arr(URI_ITEM, 0, 4)),
+                # SDK: "1 to 4 images to edit", optional; the bounds apply when given.
+                "referenceImages": opt(Arr(URI_ITEM, 1, 4)),
                 "seed": opt(SEED),
             },
             _image(formats=PNG_OR_JPEG, counted=False), Price("output", 6), latency=12,
-            rules=(R.min_items_if("referenceImages", 1, when(),
-                                  "Give 1 to 4 reference images to edit"),
-                   R.min_items_if("referenceImages", 2, when(ratio=Not("auto")),
+            # SDK ratio docstring: "Choosing a size requires at least 2 reference images".
+            rules=(R.min_items_if("referenceImages", 2, when(ratio=Not("auto")),
                                   "Choosing a ratio needs at least 2 reference images; a "
-                                  "single image keeps its own framing")),
+                                  "single image keeps its own framing"),),
         ),
         ModelRow(
             "ideogram_4_0",

@@ -4,6 +4,11 @@ Each builder returns a ``Rule``: ``(body, path) -> issues``, run once every fiel
 individually valid (so rules may trust types). Content from the SDK 5.24.0 docstrings
 (runway-api.md section (b)): keyframe modes, multi-shot totals, draft and edit modes,
 reference counts. Issues name the offending field so clients can point at it.
+
+Every builder takes ``source``: where the rule comes from (``SDK_DOCSTRING``, the
+default, ``RUNWAY_DOCS`` or ``ASSUMED``); the rule carries it as ``rule.source``. An
+assumed rule may only narrow what the SDK leaves open, never reject a request the SDK
+documents as valid (tests/test_sdk_fidelity.py sends the SDK's own bodies).
 """
 
 from __future__ import annotations
@@ -11,7 +16,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from runway_mock.catalog.base import When, custom, is_present, pixels, unique_positions
+from runway_mock.catalog.base import (
+    SDK_DOCSTRING,
+    When,
+    custom,
+    is_present,
+    pixels,
+    sourced,
+    unique_positions,
+)
 from runway_mock.schema import Issue, Path, Rule, issue
 
 __all__ = [
@@ -33,7 +46,8 @@ def _items(body: Mapping[str, Any], name: str) -> list[Any]:
     return [value] if is_present(value) else []
 
 
-def keyframe_modes(name: str, last_needs_first: bool = False) -> Rule:
+def keyframe_modes(name: str, last_needs_first: bool = False, *,
+                source: str = SDK_DOCSTRING) -> Rule:
     """Items with ``position`` (keyframes) and without (references) cannot be mixed."""
     positions = unique_positions(name, last_needs_first)
 
@@ -47,10 +61,11 @@ def keyframe_modes(name: str, last_needs_first: bool = False) -> Rule:
                                           "images (without) cannot be mixed")]
         return positions(body, path)
 
-    return rule
+    return sourced(rule, source)
 
 
-def keyframe_ratio(name: str, ratio: str, allowed: Sequence[str]) -> Rule:
+def keyframe_ratio(name: str, ratio: str, allowed: Sequence[str], *,
+                source: str = SDK_DOCSTRING) -> Rule:
     """Keyframe requests (items with ``position``) must use one of ``allowed`` ratios."""
 
     def rule(body: Mapping[str, Any], path: Path) -> list[Issue]:
@@ -62,11 +77,12 @@ def keyframe_ratio(name: str, ratio: str, allowed: Sequence[str]) -> Rule:
                                            f"aspect ratio: use {' or '.join(allowed)}")]
         return []
 
-    return rule
+    return sourced(rule, source)
 
 
 def multi_prompt(settings: str = "providerSettings", text: str = "promptText",
-                 lo: int = 3, hi: int = 15, text_or_prompts: bool = False) -> Rule:
+                 lo: int = 3, hi: int = 15, text_or_prompts: bool = False, *,
+                source: str = SDK_DOCSTRING) -> Rule:
     """Multi-shot segments total ``lo``..``hi`` seconds; shotType intelligence needs text.
 
     With ``text_or_prompts`` a request must give the prompt text or the segments.
@@ -87,10 +103,11 @@ def multi_prompt(settings: str = "providerSettings", text: str = "promptText",
             out.append(_required(path, text))
         return out
 
-    return rule
+    return sourced(rule, source)
 
 
-def required_if(name: str, cond: When, reason: str = "") -> Rule:
+def required_if(name: str, cond: When, reason: str = "", *,
+                source: str = SDK_DOCSTRING) -> Rule:
     """``name`` is required when ``cond`` holds."""
 
     def rule(body: Mapping[str, Any], path: Path) -> list[Issue]:
@@ -100,10 +117,11 @@ def required_if(name: str, cond: When, reason: str = "") -> Rule:
             return [_required(path, name)]
         return []
 
-    return rule
+    return sourced(rule, source)
 
 
-def forbidden_if(name: str, cond: When, reason: str) -> Rule:
+def forbidden_if(name: str, cond: When, reason: str, *,
+                source: str = SDK_DOCSTRING) -> Rule:
     """``name`` may not be given when ``cond`` holds."""
 
     def rule(body: Mapping[str, Any], path: Path) -> list[Issue]:
@@ -111,10 +129,11 @@ def forbidden_if(name: str, cond: When, reason: str) -> Rule:
             return [custom((*path, name), reason)]
         return []
 
-    return rule
+    return sourced(rule, source)
 
 
-def one_of_required(names: Sequence[str], reason: str) -> Rule:
+def one_of_required(names: Sequence[str], reason: str, *,
+                source: str = SDK_DOCSTRING) -> Rule:
     """At least one of ``names`` must be given; the issue names the first."""
 
     def rule(body: Mapping[str, Any], path: Path) -> list[Issue]:
@@ -122,10 +141,11 @@ def one_of_required(names: Sequence[str], reason: str) -> Rule:
             return []
         return [custom((*path, names[0]), reason)]
 
-    return rule
+    return sourced(rule, source)
 
 
-def exclusive(name: str, allowed: Sequence[str] = ("model",)) -> Rule:
+def exclusive(name: str, allowed: Sequence[str] = ("model",), *,
+                source: str = SDK_DOCSTRING) -> Rule:
     """When ``name`` is given, no field other than ``allowed`` may be."""
 
     def rule(body: Mapping[str, Any], path: Path) -> list[Issue]:
@@ -134,10 +154,11 @@ def exclusive(name: str, allowed: Sequence[str] = ("model",)) -> Rule:
         return [custom((*path, k), f"'{k}' cannot be combined with '{name}'")
                 for k in body if k != name and k not in allowed]
 
-    return rule
+    return sourced(rule, source)
 
 
-def exactly_one(names: Sequence[str]) -> Rule:
+def exactly_one(names: Sequence[str], *,
+                source: str = SDK_DOCSTRING) -> Rule:
     """Exactly one of ``names`` is given (e.g. a keyframe's ``seconds`` or ``at``)."""
 
     def rule(body: Mapping[str, Any], path: Path) -> list[Issue]:
@@ -148,10 +169,11 @@ def exactly_one(names: Sequence[str]) -> Rule:
         target = given[1] if given else names[0]
         return [custom((*path, target), f"Give exactly one of {choice}")]
 
-    return rule
+    return sourced(rule, source)
 
 
-def min_items_if(name: str, minimum: int, cond: When, reason: str) -> Rule:
+def min_items_if(name: str, minimum: int, cond: When, reason: str, *,
+                source: str = SDK_DOCSTRING) -> Rule:
     """The list ``name`` needs at least ``minimum`` items when ``cond`` holds."""
 
     def rule(body: Mapping[str, Any], path: Path) -> list[Issue]:
@@ -159,10 +181,11 @@ def min_items_if(name: str, minimum: int, cond: When, reason: str) -> Rule:
             return [custom((*path, name), reason)]
         return []
 
-    return rule
+    return sourced(rule, source)
 
 
-def max_where(name: str, key: str, value: Any, maximum: int, default: Any = None) -> Rule:
+def max_where(name: str, key: str, value: Any, maximum: int, default: Any = None, *,
+                source: str = SDK_DOCSTRING) -> Rule:
     """At most ``maximum`` items of ``name`` have ``key`` == ``value`` (absent: ``default``)."""
 
     def rule(body: Mapping[str, Any], path: Path) -> list[Issue]:
@@ -173,10 +196,11 @@ def max_where(name: str, key: str, value: Any, maximum: int, default: Any = None
                                           f"{key} '{value}' (got {n})")]
         return []
 
-    return rule
+    return sourced(rule, source)
 
 
-def unique_values(name: str, key: str) -> Rule:
+def unique_values(name: str, key: str, *,
+                source: str = SDK_DOCSTRING) -> Rule:
     """No two items of ``name`` share the same ``key`` (e.g. reference tags)."""
 
     def rule(body: Mapping[str, Any], path: Path) -> list[Issue]:
@@ -189,10 +213,11 @@ def unique_values(name: str, key: str) -> Rule:
                 seen.add(item[key])
         return []
 
-    return rule
+    return sourced(rule, source)
 
 
-def total_items(names: Sequence[str], maximum: int) -> Rule:
+def total_items(names: Sequence[str], maximum: int, *,
+                source: str = SDK_DOCSTRING) -> Rule:
     """The lists ``names`` together hold at most ``maximum`` items."""
 
     def rule(body: Mapping[str, Any], path: Path) -> list[Issue]:
@@ -202,10 +227,11 @@ def total_items(names: Sequence[str], maximum: int) -> Rule:
                                                f"{', '.join(names)} (got {n})")]
         return []
 
-    return rule
+    return sourced(rule, source)
 
 
-def sum_equals(name: str, key: str, total: str, default: float) -> Rule:
+def sum_equals(name: str, key: str, total: str, default: float, *,
+                source: str = SDK_DOCSTRING) -> Rule:
     """The ``key`` values of the items of ``name`` add up to ``total`` (or ``default``)."""
 
     def rule(body: Mapping[str, Any], path: Path) -> list[Issue]:
@@ -219,10 +245,11 @@ def sum_equals(name: str, key: str, total: str, default: float) -> Rule:
                                           f"({want} s), got {got} s")]
         return []
 
-    return rule
+    return sourced(rule, source)
 
 
-def ranges_all_or_none(name: str) -> Rule:
+def ranges_all_or_none(name: str, *,
+                source: str = SDK_DOCSTRING) -> Rule:
     """Aleph keyframes: all set ``range`` or none; ranges end after they start and hold
     the keyframe's own timestamp."""
 
@@ -245,10 +272,11 @@ def ranges_all_or_none(name: str) -> Rule:
                                   "The keyframe time must fall within its range"))
         return out
 
-    return rule
+    return sourced(rule, source)
 
 
-def pixel_area(name: str, lo: int, hi: int, named: Sequence[str] = ()) -> Rule:
+def pixel_area(name: str, lo: int, hi: int, named: Sequence[str] = (), *,
+                source: str = SDK_DOCSTRING) -> Rule:
     """A free-form ``W:H`` size (not one of ``named``) must have ``lo``..``hi`` pixels."""
 
     def rule(body: Mapping[str, Any], path: Path) -> list[Issue]:
@@ -261,4 +289,4 @@ def pixel_area(name: str, lo: int, hi: int, named: Sequence[str] = ()) -> Rule:
                                           f"pixels (got {area})")]
         return []
 
-    return rule
+    return sourced(rule, source)

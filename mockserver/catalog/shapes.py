@@ -44,10 +44,10 @@ VIDEO_REF = Obj({"type": req(Const("video")), "uri": req(VIDEO)})
 VIDEO_URI_ITEM = Obj({"uri": req(VIDEO)})
 # An image that is a keyframe when it has a position and a reference otherwise.
 POSITIONED_IMAGE = Obj({"uri": req(IMAGE), "position": opt(Enum(("first", "last")))})
-# kling_4's frame items are untyped in the SDK: first, optional middle and last frames.
-KLING4_FRAME = Obj({"uri": req(IMAGE), "position": opt(Enum(("first", "middle", "last")))})
-# kling_4's reference videos are untyped in the SDK: a video URI, optionally typed.
-KLING4_VIDEO = Obj({"uri": req(VIDEO), "type": opt(Const("video"))})
+# kling_4's frame and reference-video items are untyped in the SDK (``Iterable[object]``):
+# any JSON object is accepted; only the list lengths are documented.
+KLING4_FRAME = Obj(extra=True, doc="A frame: first, then optional middle and last (untyped).")
+KLING4_VIDEO = Obj(extra=True, doc="A reference video (untyped in the SDK).")
 HEX_COLOR = Str(pattern=r"#?[0-9A-Fa-f]{6}", doc="A six-digit hex colour, e.g. #FF8800.")
 TAGGED_SUBJECT_IMAGE = Obj({
     "uri": req(IMAGE),

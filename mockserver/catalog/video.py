@@ -227,8 +227,9 @@ def _kling3(model: str, sizes_: tuple[str, ...], rate: float, mode: str,
                 props["references"] = opt(kling_references(7))
             rules = (unique_positions("promptImage"), R.multi_prompt())
         else:
+            # promptText is optional (SDK docstring): only shotType "intelligence" needs it.
             props = {"ratio": req(ratios(*sizes_)), **props}
-            rules = (R.multi_prompt(text_or_prompts=True),)
+            rules = (R.multi_prompt(),)
     return ModelRow(model, props, _video(size=sizes_[0]), _per_second(rate, mode),
                     latency=100 if "4k" in model else 80, defaults={"duration": 5},
                     rules=rules)
@@ -252,6 +253,7 @@ def _kling4(mode: str) -> ModelRow:
         props: dict = {"promptText": req(prompt(2500)), "videoUri": req(VIDEO),
                        "ratio": opt(ratios(*KLING4_AUTO)), "references": opt(image_refs(10))}
     elif mode == I2V:
+        # A first frame, or a first frame and optional middle and last frames (SDK).
         props = {"promptImage": req(AnyOf((IMAGE, Arr(KLING4_FRAME, 1, 3)))),
                  "duration": opt(Int(3, 15)), "promptText": opt(prompt(2500)),
                  "ratio": opt(ratios(*KLING4_AUTO)), "references": opt(image_refs(10)),
@@ -260,10 +262,12 @@ def _kling4(mode: str) -> ModelRow:
         props = {"promptText": req(prompt(2500)), "duration": opt(Int(3, 15)),
                  "ratio": opt(ratios(*KLING4_RATIOS)), "references": opt(image_refs(10)),
                  "referenceVideos": opt(Arr(KLING4_VIDEO, 0, 5))}
+    # SDK docstring: "Up to 10 images in total, frames included". The frame and video
+    # items are untyped in the SDK, so nothing inside them is checked; the 30 s total of
+    # the reference videos cannot be checked without reading them.
     return ModelRow("kling_4", props, _video(), _per_second(20, mode), latency=90,
                     defaults={"duration": 5},
-                    rules=(unique_positions("promptImage"),
-                           R.total_items(("promptImage", "references"), 10)))
+                    rules=(R.total_items(("promptImage", "references"), 10),))
 
 
 # ---------------------------------------------------------------------------
@@ -302,10 +306,9 @@ def _seedance(model: str, sizes_: tuple[str, ...], rate: float, mode: str) -> Mo
         if mode == T2V:
             props["draftTaskId"] = opt(Str(36, 36, pattern=r"[0-9a-fA-F-]{36}",
                                            doc="A succeeded draft task to enhance to 1080p."))
-            rules += [R.exclusive("draftTaskId"),
-                      R.one_of_required(("promptText", "references", "referenceVideos",
-                                         "draftTaskId"),
-                                        "Give promptText, references or a draftTaskId")]
+            # SDK docstring: with draftTaskId "no other generation fields may be provided".
+            # Every other field is optional, so {"model": "seedance2_5"} is valid.
+            rules.append(R.exclusive("draftTaskId"))
         if mode == V2V:
             props["mode"] = opt(Enum(("reference", "extend", "edit")))
             edit_like = when(mode=("extend", "edit"))

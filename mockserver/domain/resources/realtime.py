@@ -78,8 +78,10 @@ AVATAR = Tagged("type", {
                                 {"presetId": req(Enum(AVATAR_PRESETS))}),
     "custom": tagged_obj("type", "custom", {"avatarId": req(UUID)}),
 }, doc="A Runway preset avatar or one of your READY custom avatars.")
+# Tool names: "Must start with a letter or underscore, followed by alphanumeric
+# characters or underscores" (SDK); parameter names are documented only as strings.
 _NAME = Str(1, 64, pattern=r"[a-zA-Z_][a-zA-Z0-9_]*")
-_PARAM_COMMON = {"name": req(_NAME), "description": req(Str()), "required": opt(Bool())}
+_PARAM_COMMON = {"name": req(Str(1)), "description": req(Str()), "required": opt(Bool())}
 PARAMETER = Tagged("type", {
     "string": tagged_obj("type", "string", {**_PARAM_COMMON,
                                             "enum": opt(Arr(Str(0, 64), max_items=20))}),
@@ -510,15 +512,14 @@ def usage(rt: Runtime, tenant: str, *, start_date: str, end_date: str) -> dict[s
     """GET /v1/avatar_usage: call seconds and sessions per UTC day in [start, end)."""
     start = parse_instant(start_date, "startDate")
     end = parse_instant(end_date, "endDate")
-    if end <= start:
-        raise fail(("endDate",), "endDate must be after startDate")
+    # Half-open [start, end): end <= start is an empty window (200, zero totals).
     if end - start > USAGE_RANGE_DAYS * 86400:
         raise fail(("endDate",), f"The range may span at most {USAGE_RANGE_DAYS} days")
     settle_all(rt, tenant)
     day = datetime.fromtimestamp(start, tz=timezone.utc).date()
     last = datetime.fromtimestamp(end - 0.001, tz=timezone.utc).date()
     by_day = []
-    while day <= last:
+    while end > start and day <= last:
         key = day.isoformat()
         by_day.append({"date": key,
                        "seconds": int(rt.store.value(tenant, f"avatar_usage:{key}:seconds")),
