@@ -16,20 +16,26 @@ from runway_mock.config import Config, Runtime
 from runway_mock.http import errors, hooks
 from runway_mock.http.views import register
 from runway_mock.http.wire import EXTENSION
-from runway_mock.store import MemoryStore, Store
+from runway_mock.store import Store, store_from_env, store_from_url
 
 __all__ = ["EXTENSION", "create_app"]
 
 
 def create_app(config: Mapping[str, Any] | Config | None = None, *, clock: Clock | None = None,
                store: Store | None = None) -> Flask:
-    """Build an emulator app; ``clock`` and ``store`` may be injected (tests pass fakes)."""
+    """Build an emulator app; ``clock`` and ``store`` may be injected (tests pass fakes).
+
+    Without a ``store`` object the config's ``store`` URL picks one (see
+    ``runway_mock.store.store_from_url``), else ``RUNWAY_MOCK_STORE``, else memory.
+    """
     cfg = config if isinstance(config, Config) else Config.from_mapping(dict(config or {}))
     app = Flask("runway_mock")
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_body_bytes
     app.json.sort_keys = False  # keep Runway's field order on the wire
     app.json.compact = True
-    app.extensions[EXTENSION] = Runtime(cfg, clock or Clock(), store or MemoryStore())
+    if store is None:
+        store = store_from_url(cfg.store) if cfg.store else store_from_env()
+    app.extensions[EXTENSION] = Runtime(cfg, clock or Clock(), store)
     hooks.install(app)
     register(app)
     errors.install(app)

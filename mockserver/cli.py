@@ -37,7 +37,7 @@ def _serve(args: argparse.Namespace) -> int:
     config = {
         "seed": args.seed, "time_scale": args.time_scale, "initial_credits": args.credits,
         "tier": args.tier, "admin_token": admin, "exposed": exposed,
-        "public_url": args.public_url,
+        "public_url": args.public_url, "store": args.store,
     }
     if args.retention:
         config["retention_seconds"] = args.retention
@@ -103,6 +103,10 @@ def build_parser(*, extra: bool = True) -> argparse.ArgumentParser:
     serve.add_argument("--retention", type=float, default=24 * 3600.0, metavar="SECONDS",
                        help="purge finished tasks, resources and journal entries older "
                             "than this much emulator time (default 86400; 0 keeps all)")
+    serve.add_argument("--store", default=os.environ.get("RUNWAY_MOCK_STORE") or None,
+                       help="where state lives: memory (default), sqlite:PATH (one machine, "
+                            "durable, shared by workers) or redis://HOST:PORT/DB (shared by "
+                            "hosts); env RUNWAY_MOCK_STORE")
     serve.set_defaults(func=_serve)
 
     routes = sub.add_parser("routes", help="print the API operations the emulator serves")

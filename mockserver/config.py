@@ -42,6 +42,9 @@ class Config:
     # Finished tasks, resources and journal entries older than this much emulator time
     # are purged, so memory stays flat under a steady load; None keeps everything.
     retention_seconds: float | None = None
+    # Where state lives when no store object is given: "memory", "sqlite:PATH" or
+    # "redis://HOST:PORT/DB" (None: the RUNWAY_MOCK_STORE environment variable, else memory).
+    store: str | None = None
     max_body_bytes: int = 64 * 1024 * 1024
     upload_max_bytes: int = 200 * 1024 * 1024
     upload_min_bytes: int = 512

@@ -139,11 +139,14 @@ def build_app(config: Mapping[str, Any], faults_file: str | None = None) -> Any:
     """The emulator app for ``config`` with the fault rules of ``faults_file`` loaded."""
     from runway_mock.app import create_app
 
-    app = create_app(dict(config))
-    if faults_file:
-        from runway_mock.domain import faults
+    try:
+        app = create_app(dict(config))
+        if faults_file:
+            from runway_mock.domain import faults
 
-        faults.load_file(app, faults_file)
+            faults.load_file(app, faults_file)
+    except ValueError as exc:  # a bad --store URL or faults file: one line, no traceback
+        raise ServeError(str(exc)) from exc
     return app
 
 

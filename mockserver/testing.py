@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import tempfile
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -42,3 +47,58 @@ def serve(app: Flask | None = None, *, config: Mapping[str, Any] | None = None,
 def runtime_of(app: Flask) -> Runtime:
     """The emulator runtime of ``app``."""
     return app.extensions[EXTENSION]
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@contextmanager
+def redis_server(*, timeout: float = 10.0) -> Iterator[str]:
+    """Run a throwaway ``redis-server`` on a free loopback port; yields its URL.
+
+    Nothing is persisted (no RDB, no AOF) and its folder is temporary. Raises
+    FileNotFoundError when no ``redis-server`` is installed.
+    """
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise FileNotFoundError("redis-server is not installed (Debian: apt-get install "
+                                "redis-server)")
+    with tempfile.TemporaryDirectory(prefix="runway-mock-redis-") as folder:
+        for _attempt in range(3):
+            port = free_port()
+            proc = subprocess.Popen(
+                [binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", folder,
+                 "--save", "", "--appendonly", "no", "--databases", "4"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + timeout
+            while proc.poll() is None and not _answers(port) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            if proc.poll() is None and _answers(port):
+                break
+            # The port was taken between the probe and the bind, or it hung: try again.
+            proc.kill()
+            proc.wait()
+        else:
+            raise RuntimeError("redis-server did not start")
+        try:
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

@@ -26,6 +26,11 @@ class Store(Protocol):
     def insert(self, tenant: str, kind: str, rid: str, record: dict[str, Any]) -> int:
         """Store a new record; returns its sequence number (insertion order)."""
 
+    def insert_many(self, tenant: str, kind: str, items: list[tuple[str, dict[str, Any]]],
+                    *, replace: bool = False) -> list[int]:
+        """Store several new records at once (after removing every record of ``kind`` if
+        ``replace``); KeyError and nothing stored if one exists. Their sequence numbers."""
+
     def get(self, tenant: str, kind: str, rid: str) -> dict[str, Any] | None:
         """A copy of the record, or None."""
 
@@ -86,6 +91,9 @@ class Store(Protocol):
     def dump(self, tenant: str | None = None) -> dict[str, Any]:
         """A JSON-ready copy of the state."""
 
+    def close(self) -> None:
+        """Release connections (a private store also forgets its data)."""
+
 
 class _Tenant:
     __slots__ = ("counters", "kinds", "order", "sets", "values")
@@ -128,18 +136,30 @@ class MemoryStore:
             return t.counters[counter]
 
     def insert(self, tenant: str, kind: str, rid: str, record: dict[str, Any]) -> int:
+        return self.insert_many(tenant, kind, [(rid, record)])[0]
+
+    def insert_many(self, tenant: str, kind: str, items: list[tuple[str, dict[str, Any]]],
+                    *, replace: bool = False) -> list[int]:
         with self._lock:
             t = self._t(tenant)
+            if replace:
+                t.kinds.pop(kind, None)
+                t.order.pop(kind, None)
             table = t.kinds.setdefault(kind, {})
-            if rid in table:
-                raise KeyError(f"{kind} {rid} exists")
-            seq = t.counters.get("_seq", 0) + 1
-            t.counters["_seq"] = seq
-            stored = _copy(record)
-            stored["_seq"] = seq
-            table[rid] = stored
-            t.order.setdefault(kind, []).append((seq, rid))
-            return seq
+            rids = [rid for rid, _ in items]
+            for i, rid in enumerate(rids):
+                if rid in table or rid in rids[:i]:
+                    raise KeyError(f"{kind} {rid} exists")
+            out = []
+            for rid, record in items:
+                seq = t.counters.get("_seq", 0) + 1
+                t.counters["_seq"] = seq
+                stored = _copy(record)
+                stored["_seq"] = seq
+                table[rid] = stored
+                t.order.setdefault(kind, []).append((seq, rid))
+                out.append(seq)
+            return out
 
     def get(self, tenant: str, kind: str, rid: str) -> dict[str, Any] | None:
         with self._lock:
@@ -285,6 +305,9 @@ class MemoryStore:
                 self._stream_seq.clear()
             else:
                 self._tenants.pop(tenant, None)
+
+    def close(self) -> None:
+        """Nothing to release: the state goes with the object."""
 
     def dump(self, tenant: str | None = None) -> dict[str, Any]:
         with self._lock:
