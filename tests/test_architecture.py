@@ -42,7 +42,7 @@ WEB = ("flask", "werkzeug", "waitress")
 
 LAYERS: dict[str, tuple[str, ...]] = {
     # layer: module prefixes (after "runway_mock."; "" is the package itself)
-    "entry": ("", "__main__", "app", "cli", "testing"),
+    "entry": ("", "__main__", "app", "cli", "serving", "testing"),
     "http": ("http",),
     "domain": ("domain",),
     "config": ("config",),
