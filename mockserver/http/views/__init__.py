@@ -8,7 +8,17 @@ from flask import Flask
 def register(app: Flask) -> None:
     """Attach every blueprint to ``app`` (and the checks their domains install)."""
     from runway_mock.domain import references  # noqa: F401  (registers id checks on task bodies)
-    from runway_mock.http.views import api, artifacts, control, openapi, resources, uploads
+    from runway_mock.http.views import (
+        api,
+        artifacts,
+        control,
+        dashboard,
+        inspect,
+        openapi,
+        resources,
+        uploads,
+    )
 
-    for blueprint in (control.bp, artifacts.bp, api.bp, resources.bp, uploads.bp, openapi.bp):
+    for blueprint in (control.bp, inspect.bp, dashboard.bp, artifacts.bp, api.bp, resources.bp,
+                      uploads.bp, openapi.bp):
         app.register_blueprint(blueprint)

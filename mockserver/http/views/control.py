@@ -36,7 +36,8 @@ _KEEPABLE = {"faults": (faults.RULES_KEY,), "policies": ("policies",),
 
 
 @bp.before_request
-def _admin_only() -> None:
+def admin_only() -> None:
+    """The access rule of /_mock (the dashboard's data shares it): see the module docstring."""
     if request.endpoint == "control.health":
         return
     rt = runtime()
@@ -58,7 +59,7 @@ def _body() -> dict[str, Any]:
     return body
 
 
-def _tenant_arg(values: Any) -> str | None:
+def tenant_arg(values: Any) -> str | None:
     """A tenant named by its API key (``apiKey``) or its hash (``tenant``)."""
     if "apiKey" in values:
         if not isinstance(values["apiKey"], str) or not values["apiKey"]:
@@ -71,8 +72,9 @@ def _tenant_arg(values: Any) -> str | None:
     return None
 
 
-def _required_tenant(values: Any) -> str:
-    tenant = _tenant_arg(values)
+def required_tenant(values: Any) -> str:
+    """The tenant ``values`` name, or a 400 saying how to name one."""
+    tenant = tenant_arg(values)
     if tenant is None:
         raise BadRequest("name the tenant with apiKey (its API key) or tenant (its hash)")
     return tenant
@@ -124,7 +126,7 @@ def health() -> Response:
 def reset() -> Response:
     """Body: {} (everything), {"apiKey"|"tenant": ...} (one tenant), "keep": [...]."""
     body = _body()
-    tenant = _tenant_arg(body)
+    tenant = tenant_arg(body)
     keep = body.get("keep", [])
     if not isinstance(keep, list) or not set(keep) <= set(_KEEPABLE):
         raise BadRequest(f"keep must list some of {', '.join(_KEEPABLE)}")
@@ -146,7 +148,7 @@ def reset() -> Response:
 @bp.get("/state")
 def state() -> Response:
     """Query: ?tenant= or ?apiKey= for one tenant; otherwise every tenant."""
-    return json_response(runtime().store.dump(_tenant_arg(request.args)))
+    return json_response(runtime().store.dump(tenant_arg(request.args)))
 
 
 @bp.post("/seed")
@@ -308,14 +310,14 @@ def _credits_view(tenant: str) -> dict[str, Any]:
 @bp.get("/credits")
 def get_credits() -> Response:
     """Query: ?apiKey= or ?tenant= (required), ?limit= ledger entries (default 100)."""
-    return json_response(_credits_view(_required_tenant(request.args)))
+    return json_response(_credits_view(required_tenant(request.args)))
 
 
 @bp.post("/credits")
 def change_credits() -> Response:
     """Body: tenant plus one of {"set": n}, {"add": n} or {"purchase": n}."""
     body = _body()
-    tenant = _required_tenant(body)
+    tenant = required_tenant(body)
     rt = runtime()
     actions = [k for k in ("set", "add", "purchase") if k in body]
     if len(actions) != 1:
@@ -339,14 +341,14 @@ def _tier_view(tenant: str) -> dict[str, Any]:
 
 @bp.get("/tier")
 def get_tier() -> Response:
-    return json_response(_tier_view(_required_tenant(request.args)))
+    return json_response(_tier_view(required_tenant(request.args)))
 
 
 @bp.post("/tier")
 def change_tier() -> Response:
     """Body: tenant plus "tier": 1-5 and/or "limits": {model: {...} | null}."""
     body = _body()
-    tenant = _required_tenant(body)
+    tenant = required_tenant(body)
     if "tier" not in body and "limits" not in body:
         raise BadRequest("give tier and/or limits")
     limits.set_tier(runtime(), tenant, body.get("tier"), body.get("limits"))
@@ -360,7 +362,7 @@ def change_tier() -> Response:
 
 @bp.post("/tasks/<task_id>/release")
 def release_task(task_id: str) -> Response:
-    tenant = _required_tenant(_body())
+    tenant = required_tenant(_body())
     task = tasks.release(runtime(), tenant, task_id)
     return json_response({"id": task["id"], "released": bool(task.get("released"))})
 
@@ -368,7 +370,7 @@ def release_task(task_id: str) -> Response:
 @bp.post("/tasks/<task_id>/cancel")
 def cancel_task(task_id: str) -> Response:
     """Cancel into a visible CANCELLED state (DELETE /v1/tasks/{id} makes a task 404)."""
-    tenant = _required_tenant(_body())
+    tenant = required_tenant(_body())
     task = tasks.cancel_visible(runtime(), tenant, task_id)
     return json_response({"id": task["id"], "status": task["state"], "cost": task["cost"]})
 
@@ -384,7 +386,7 @@ def get_journal() -> Response:
     if faulted not in (None, "true", "false"):
         raise BadRequest("fault must be true or false")
     entries = journal.entries(
-        runtime(), tenant=_tenant_arg(request.args), method=request.args.get("method"),
+        runtime(), tenant=tenant_arg(request.args), method=request.args.get("method"),
         path=request.args.get("path"), status=_int_arg("status"),
         faulted=None if faulted is None else faulted == "true",
         after=_int_arg("after", 0) or 0, limit=_int_arg("limit"))
@@ -402,7 +404,7 @@ def get_etiquette() -> Response:
     """Query: tenant|apiKey, after, pollInterval, pollTolerance, retryAfterTolerance,
     duplicateWindow."""
     return json_response(etiquette.report(
-        runtime(), tenant=_tenant_arg(request.args), after=_int_arg("after", 0) or 0,
+        runtime(), tenant=tenant_arg(request.args), after=_int_arg("after", 0) or 0,
         poll_interval=_float_arg("pollInterval", 5.0),
         poll_tolerance=_float_arg("pollTolerance", 0.5),
         retry_after_tolerance=_float_arg("retryAfterTolerance", 0.05),
