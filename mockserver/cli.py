@@ -47,6 +47,7 @@ def _serve(args: argparse.Namespace) -> int:
     def ready(url: str) -> None:
         print(f"runway-mock serving the Runway API at {url}", flush=True)
         print(f"  export RUNWAYML_BASE_URL={url}", flush=True)
+        print(f"  dashboard: {url}/_mock/ui", flush=True)
         if exposed and admin is None:
             print("  warning: bound beyond loopback with no --admin-token: the control API "
                   "(/_mock) is disabled", flush=True)

@@ -4,7 +4,9 @@ Entries hold what a test needs to judge a client (method, path, tenant hash, sta
 timings in emulator and wall time, the injected fault, a hash of the body, the task
 a call created or read) and never a secret: tenants appear as hashes, no header is
 copied but the SDK's retry count, and query strings (which carry signed links) are
-dropped. The log lives in the store (``Store.append``/``read``), capped at
+dropped. The JSON request and response bodies are kept ``scrub``-bed, for people
+reading the journal: secrets redacted, signed links cut at their query, long strings
+and lists shortened. The log lives in the store (``Store.append``/``read``), capped at
 ``Config.journal_size`` entries.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import re
 from typing import Any
 
 from runway_mock.config import Runtime
@@ -23,6 +26,53 @@ FLOOR_KEY = "journal:floor"
 # retry 408, 409, 429 and 5xx only).
 NOT_RETRYABLE = frozenset({400, 401, 403, 404, 405, 410, 413, 415, 422})
 DROPPED = 0  # status recorded for a connection closed without a response
+
+
+# Scrubbing: what a journaled body keeps (see ``scrub``).
+REDACTED = "[redacted]"
+_SECRET_NAME = re.compile(r"(token|secret|password|signature|apikey|authorization|sessionkey"
+                          r"|^key$|^policy$)", re.IGNORECASE)
+_JWT = re.compile(r"^[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}$")
+_STRING_MAX = 200
+_LIST_MAX = 20
+_DEPTH_MAX = 8
+
+
+def _scrub_text(text: str) -> str:
+    if text.startswith("data:"):
+        head, _, data = text.partition(",")
+        return f"{head},…({len(data)} chars)"
+    if _JWT.match(text):
+        return REDACTED
+    if "://" in text and "?" in text:
+        text = text.split("?", 1)[0] + "?…"  # signed links carry their signature here
+    if len(text) > _STRING_MAX:
+        return f"{text[:_STRING_MAX]}…({len(text)} chars)"
+    return text
+
+
+def scrub(value: Any, depth: int = 0) -> Any:
+    """A copy of a JSON value fit for the journal: no secret, no signed link, bounded size.
+
+    Fields named like a secret (token, secret, password, signature, apiKey, sessionKey,
+    an upload form's key and policy) are redacted whatever they hold; JWT-shaped strings
+    too; URLs lose their query string (where signed links keep their signature); data
+    URIs keep only their media type; strings over 200 characters and lists over 20
+    items are cut, saying how long they were.
+    """
+    if depth > _DEPTH_MAX:
+        return "…"
+    if isinstance(value, dict):
+        return {str(k): REDACTED if _SECRET_NAME.search(str(k)) and v not in (None, "")
+                else scrub(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        out = [scrub(v, depth + 1) for v in value[:_LIST_MAX]]
+        if len(value) > _LIST_MAX:
+            out.append(f"…({len(value) - _LIST_MAX} more)")
+        return out
+    if isinstance(value, str):
+        return _scrub_text(value)
+    return value
 
 
 def body_hash(raw: bytes) -> str | None:

@@ -203,8 +203,32 @@ def _body_hash() -> str | None:
         return None
 
 
+def _request_body() -> Any:
+    """The call's JSON body, scrubbed, when it has one."""
+    if request.method not in ("POST", "PUT", "PATCH") or not request.is_json:
+        return None
+    try:
+        body = request.get_json(silent=True)
+    except HTTPException:  # too large: never read
+        return None
+    return None if body is None else journal.scrub(body)
+
+
+def _response_body(response: Response, dropped: bool) -> Any:
+    """The answer's JSON body, scrubbed; for media, its type and size."""
+    if dropped or response.is_streamed or response.direct_passthrough:
+        length = response.content_length
+        return ({"contentType": response.mimetype, "bytes": length}
+                if not dropped and length else None)
+    if response.is_json:
+        data = response.get_json(silent=True)
+        return None if data is None else journal.scrub(data)
+    length = response.content_length
+    return {"contentType": response.mimetype, "bytes": length} if length else None
+
+
 def journal_finish(response: Response) -> Response:
-    """Record the call in the journal (never its body: a hash of it)."""
+    """Record the call in the journal: a hash of its body and both bodies scrubbed."""
     if "journal_at" not in g:
         return response
     rt = runtime()
@@ -230,6 +254,8 @@ def journal_finish(response: Response) -> Response:
         "retryAfter": _retry_after(response),
         "userAgent": request.user_agent.string[:80] or None,
         "taskId": (request.view_args or {}).get("task_id"),
+        "request": _request_body(),
+        "response": _response_body(response, dropped),
     }
     made = created()
     if made is not None and response.status_code == 200:

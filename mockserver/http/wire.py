@@ -117,5 +117,6 @@ def caller() -> str | None:
 
 
 def observed() -> bool:
-    """Whether the journal and fault rules see this call (the control API is exempt)."""
-    return not request.path.startswith("/_mock")
+    """Whether the journal and fault rules see this call (the control API and the index at
+    ``/`` are exempt)."""
+    return not request.path.startswith("/_mock") and request.path != "/"

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, request, send_from_directory
+from flask import Blueprint, Response, request
 from markupsafe import escape
-from runway_mock.app import json_response, runtime
 from runway_mock.config import API_VERSION
 from runway_mock.errors import Forbidden, NotFound
+from runway_mock.http.wire import json_response, runtime
 
 bp = Blueprint("dashboard", __name__)
 
@@ -26,6 +26,9 @@ UI = "/_mock/ui"
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
         "img-src 'self' data: blob: http: https:; media-src 'self' blob: http: https:; "
         "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+# The page's files are few and small: read whole, never streamed from an open file.
+_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+          ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
 
 
 def _check_enabled() -> None:
@@ -37,9 +40,9 @@ def _check_enabled() -> None:
 
 def _asset(name: str) -> Response:
     _check_enabled()
-    if not (ASSETS / name).is_file():
+    if not (ASSETS / name).is_file() or (ASSETS / name).suffix not in _TYPES:
         raise NotFound(f"No dashboard asset '{name}'.")
-    resp = send_from_directory(ASSETS, name, max_age=0)
+    resp = Response((ASSETS / name).read_bytes(), content_type=_TYPES[(ASSETS / name).suffix])
     resp.headers["Content-Security-Policy"] = _CSP
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Cache-Control"] = "no-cache"

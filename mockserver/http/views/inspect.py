@@ -11,14 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, request
-from runway_mock.app import json_response, runtime
 from runway_mock.clock import iso, parse_iso
 from runway_mock.config import Runtime
 from runway_mock.domain import ledger, limits, outputs, tasks
 from runway_mock.domain.policies import GLOBAL
 from runway_mock.errors import BadRequest, NotFound
 from runway_mock.http.views import control
-from runway_mock.http.views.common import base_url
+from runway_mock.http.wire import base_url, json_response, runtime
 
 bp = Blueprint("inspect", __name__, url_prefix="/_mock")
 bp.before_request(control.admin_only)
