@@ -26,6 +26,11 @@ def test_serve_on_a_free_port_prints_its_url_and_answers_health(server):
         org = requests.get(f"{url}/v1/organization", timeout=5, headers={
             "Authorization": "Bearer k", "X-Runway-Version": "2024-11-06"})
         assert org.status_code == 200
+        banner = [proc.stdout.readline() for _ in range(2)]
+        (dashboard,) = [b.split()[-1] for b in banner if b.strip().startswith("dashboard:")]
+        assert dashboard == f"{url}/_mock/ui"
+        page = requests.get(dashboard, timeout=5)
+        assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 from runway_mock import create_app
 from runway_mock.config import tenant_of
+from runway_mock.domain import journal
 from runway_mock.http.views.dashboard import ASSETS
-from runway_mock.testing import serve
+from runway_mock.testing import runtime_of, serve
 
 from tests.conftest import auth
 
@@ -223,10 +224,10 @@ def shots(tmp_path_factory) -> Path:
 class Emulator:
     """A served emulator, its page in Chromium, and the official SDK pointed at it."""
 
-    def __init__(self, url: str, page, shots: Path) -> None:
+    def __init__(self, app, url: str, page, shots: Path) -> None:
         import runwayml
 
-        self.url, self.page, self.shots = url, page, shots
+        self.app, self.url, self.page, self.shots = app, url, page, shots
         self.sdk = runwayml.RunwayML(api_key=KEY, base_url=url, max_retries=0)
         self.foreign: list[str] = []
         page.on("request", lambda r: None if r.url.startswith((url, "data:", "blob:"))
@@ -272,7 +273,7 @@ def emulator(chromium, shots) -> Iterator[Emulator]:
         context = chromium.new_context(viewport={"width": 1280, "height": 900})
         context.set_default_timeout(WAIT_MS)
         page = context.new_page()
-        em = Emulator(url, page, shots)
+        em = Emulator(app, url, page, shots)
         try:
             yield em
         finally:
@@ -381,6 +382,17 @@ def test_fault_added_on_the_page_changes_the_next_answer_and_is_journaled(emulat
     entries.first.locator("button.link").click()
     expect(em.page.locator("#journal-detail")).to_contain_text('"promptText": "y"')
     em.shoot("journal")
+
+    # Entries record/replay marks with their source filter by it (the rest are emulated).
+    rt = runtime_of(em.app)
+    journal.record(rt, {"at": rt.clock.now(), "method": "GET", "path": "/v1/organization",
+                        "status": 200, "source": "replayed", "recording": "org.yaml"})
+    em.page.locator("#journal-filters").get_by_label("Status").fill("")
+    em.page.locator("#journal-filters").get_by_label("Source").select_option("replayed")
+    expect(entries).to_have_count(1)
+    expect(entries.first).to_contain_text("/v1/organization")
+    em.page.locator("#journal-filters").get_by_label("Source").select_option("emulated")
+    expect(entries).to_have_count(2)
 
     # Removing the rule from the page empties the table.
     em.page.get_by_role("tab", name="Faults & policies").click()

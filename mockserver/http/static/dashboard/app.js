@@ -123,8 +123,9 @@ function drawTenants(list) {
   const jf = $("#jf-tenant");
   const names = list.map((t) => t.tenant);
   if (state.tenant && !names.includes(state.tenant)) names.unshift(state.tenant);
-  const same = [...sel.options].map((o) => o.value).join() === names.join();
-  if (!same) {
+  const shown = sel.dataset.names;
+  if (shown !== names.join()) {
+    sel.dataset.names = names.join();
     sel.replaceChildren(...names.map((n) => h("option", { value: n }, n)));
     if (!names.length) sel.append(h("option", { value: "" }, "no tenants yet"));
     const keep = jf.value;
@@ -318,8 +319,10 @@ function journalParams() {
   };
 }
 
+// Record/replay marks entries with a source (replayed, emulated, unmatched); the plain
+// emulator does not, and everything it answers is emulated.
 function sourceOf(e) {
-  return e.replayed ? "replayed" : "emulated";
+  return e.source || (e.replayed ? "replayed" : "emulated");
 }
 
 async function drawJournal() {
@@ -347,7 +350,7 @@ async function drawJournal() {
   h("td", { "data-label": "Status", class: "num" }, h("span", { class: `code-${String(e.status)[0]}` }, e.status === 0 ? "dropped" : e.status)),
   h("td", { "data-label": "Tenant" }, e.tenant ? h("code", {}, short(e.tenant)) : "–"),
   h("td", { "data-label": "Fault" }, e.fault ? h("span", { class: "chip bad" }, `${e.fault.rule} (${e.fault.type})`) : ""),
-  h("td", { "data-label": "Source" }, h("span", { class: `chip ${e.replayed ? "info" : ""}` }, sourceOf(e))),
+  h("td", { "data-label": "Source" }, h("span", { class: `chip ${{ replayed: "info", unmatched: "warn" }[sourceOf(e)] || ""}`, title: e.recording || "" }, sourceOf(e))),
   h("td", { "data-label": "ms", class: "num" }, e.ms !== undefined ? e.ms.toFixed(1) : ""))));
   $("#journal-empty").hidden = entries.length > 0;
   if (state.openEntry) drawEntry();
@@ -410,7 +413,11 @@ async function drawFaults() {
       onclick: () => act(() => del(`/faults/${encodeURIComponent(r.id)}`), $("#fault-error")),
     }, "Remove")))));
   $("#faults-empty").hidden = f.rules.length > 0;
-  fillRows($("#policies-table tbody"), Object.entries(p).map(([key, pol]) => h("tr", {},
+  const policyRows = Object.entries(p);
+  if (!policyRows.length) {
+    fillRows($("#policies-table tbody"), [h("tr", {}, h("td", { colspan: 4, class: "muted" },
+      "No policies: tasks take their model's realistic time and succeed."))]);
+  } else fillRows($("#policies-table tbody"), policyRows.map(([key, pol]) => h("tr", {},
     h("td", {}, h("code", {}, key)), h("td", {}, describe(pol.transition)),
     h("td", {}, pol.outcome ? describe(pol.outcome) : ""),
     h("td", { class: "actions" }, h("button", {
