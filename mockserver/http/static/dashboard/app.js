@@ -135,14 +135,15 @@ function drawTenants(list) {
   }
   sel.value = state.tenant;
   fillRows($("#tenants-table tbody"), list.map((t) => h("tr", { class: t.tenant === state.tenant ? "current" : "" },
-    h("td", {}, h("button", {
+    h("td", { "data-label": "Tenant" }, h("button", {
       type: "button", class: "link", "data-key": `tenant-${t.tenant}`,
+      "aria-label": `Show tenant ${t.tenant}`,
       onclick: () => { state.tenant = t.tenant; refresh(); },
     }, h("code", {}, t.tenant))),
-    h("td", { class: "num" }, credits(t.balance)),
-    h("td", { class: "num" }, t.tier),
-    h("td", { class: "num" }, t.tasks),
-    h("td", { class: "num" }, t.active))));
+    h("td", { class: "num", "data-label": "Balance" }, credits(t.balance)),
+    h("td", { class: "num", "data-label": "Tier" }, t.tier),
+    h("td", { class: "num", "data-label": "Tasks" }, t.tasks),
+    h("td", { class: "num", "data-label": "Active" }, t.active))));
 }
 
 // ---------------------------------------------------------------------------
@@ -243,7 +244,7 @@ async function drawTaskDetail() {
     }
     throw err;
   }
-  const sig = JSON.stringify([t.status, t.progress, t.outputs.map((o) => !!o.url)]);
+  const sig = JSON.stringify([t.status, t.progress, t.held, t.outputs.map((o) => !!o.url)]);
   if (box.dataset.sig === sig) return; // do not restart playing media on every poll
   box.dataset.sig = sig;
   $("#task-detail-title").textContent = `Task ${t.id}`;
@@ -295,12 +296,16 @@ async function drawCredits() {
       ["Monthly purchase cap", c.maxMonthlyCreditSpend]]
       .map(([k, v, id]) => h("div", { class: id ? "big" : "" }, h("dt", {}, k),
         h("dd", { id: id ? "balance-value" : undefined }, credits(v)))));
-  $("#balance-chart").replaceChildren(balanceChart(hist.points, hist.now));
+  const box = $("#balance-chart");
+  box.replaceChildren(balanceChart(hist.points, hist.now, box.clientWidth || 560));
   fillRows($("#ledger-table tbody"), [...c.ledger].reverse().map((e) => h("tr", {},
-    h("td", { class: "num" }, e.seq), h("td", { title: e.at }, clockTime(e.at)),
-    h("td", {}, h("span", { class: `badge k-${e.kind}` }, e.kind)),
-    h("td", { class: "num" }, `${e.kind === "charge" ? "−" : "+"}${credits(Math.abs(e.credits))}`),
-    h("td", {}, e.model || ""), h("td", {}, e.reason, e.taskId ? [" ", h("code", {}, short(e.taskId))] : ""))));
+    h("td", { class: "num", "data-label": "#" }, e.seq),
+    h("td", { title: e.at, "data-label": "When" }, clockTime(e.at)),
+    h("td", { "data-label": "Kind" }, h("span", { class: `badge k-${e.kind}` }, e.kind)),
+    h("td", { class: "num", "data-label": "Credits" },
+      `${e.kind === "charge" || e.credits < 0 ? "−" : "+"}${credits(Math.abs(e.credits))}`),
+    h("td", { "data-label": "Model" }, e.model || "–"),
+    h("td", { "data-label": "Reason" }, e.reason, e.taskId ? [" ", h("code", {}, short(e.taskId))] : ""))));
   $("#tier-line").textContent = `Tier ${tier.tier}` +
     (Object.keys(tier.overrides || {}).length ? ` with overrides for ${Object.keys(tier.overrides).join(", ")}` : "");
   fillRows($("#limits-table tbody"), Object.entries(tier.models).map(([m, l]) => h("tr", {},

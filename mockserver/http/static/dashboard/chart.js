@@ -18,8 +18,9 @@ function niceCredits(n) {
 }
 
 // points: [{at, balance, kind, credits, iso}], now: epoch seconds.
-export function balanceChart(points, now) {
-  const W = 560, H = 200, L = 64, R = 12, T = 14, B = 28;
+// width: the pixels the chart gets, so its text keeps its size on a phone.
+export function balanceChart(points, now, width = 560) {
+  const W = Math.max(280, Math.round(width)), H = W < 420 ? 170 : 200, L = 58, R = 12, T = 14, B = 28;
   const svg = s("svg", {
     viewBox: `0 0 ${W} ${H}`, class: "balance-svg", role: "img",
     "data-points": points.length,
@@ -43,8 +44,8 @@ export function balanceChart(points, now) {
   const y = (v) => T + (1 - (v - lo) / (hi - lo)) * (H - T - B);
 
   // grid and axis labels
-  for (let i = 0; i <= 3; i++) {
-    const v = lo + ((hi - lo) * i) / 3;
+  const ticks = [...new Set([0, 1, 2, 3].map((i) => Math.round(lo + ((hi - lo) * i) / 3)))];
+  for (const v of ticks) {
     svg.append(s("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), class: "grid" }));
     svg.append(s("text", { x: L - 6, y: y(v) + 4, class: "axis", "text-anchor": "end" }, niceCredits(v)));
   }
