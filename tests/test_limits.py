@@ -4,6 +4,8 @@ the daily quota answers 429, and the work per create does not grow with stored t
 from __future__ import annotations
 
 import json
+import sys
+import threading
 
 import pytest
 from runway_mock import create_app
@@ -274,3 +276,37 @@ def store_work(clock, finished: int) -> tuple[int, int]:
 
 def test_create_and_read_work_does_not_grow_with_stored_tasks(clock):
     assert store_work(clock, 10) == store_work(clock, 300)
+
+
+def test_concurrent_creates_never_share_a_slot(clock):
+    """Creates racing from threads for a lane of two slots: two start now, the rest
+    queue one after another, each slot end used once (the lane commit is atomic)."""
+    app = create_app({"initial_credits": 10**9}, clock=clock)
+    client = app.test_client()
+    control(client, "policies", {"key": "*", "transition": {"kind": "timed", "seconds": 10}})
+    control(client, "tier", {"apiKey": API_KEY, "tier": 5, "limits": {
+        "gen4_turbo": {"maxConcurrentGenerations": 2, "maxDailyGenerations": None}}})
+    ids: list[str] = []
+
+    def worker():
+        c = app.test_client()
+        for _ in range(10):
+            ids.append(create(c))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so the races happen
+    try:
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=60)
+    finally:
+        sys.setswitchinterval(interval)
+    rt = app.extensions["runway_mock"]
+    tenant = next(t for t in rt.store.tenants() if t != "_global")
+    starts = sorted(rt.store.get(tenant, "task", i)["t_pending"] for i in ids)
+    now = clock.now()
+    assert len(ids) == 40
+    # Two per 10 s wave: slot k starts at now + 10 * (k // 2).
+    assert starts == [now + 10 * (k // 2) for k in range(40)]

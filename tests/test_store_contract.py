@@ -331,3 +331,63 @@ def test_processes_share_one_exact_state(kind, tmp_path, request):
     assert seqs == list(range(1, 201))
     store.reset()
     store.close()
+
+
+# ---------------------------------------------------------------------------
+# commit: the one multi-key operation
+
+
+def test_commit_is_all_or_nothing(store):
+    """A failed guard writes nothing; a duplicate insert raises and writes nothing."""
+    store.put_value("t", "v", {"n": 1})
+    assert not store.commit("t", expect={"v": {"n": 0}}, values={"v": {"n": 2}, "w": 1},
+                            insert=[("k", "1", {})], set_add=[("s", "a")])
+    assert store.get_value("t", "v") == {"n": 1}
+    assert store.get_value("t", "w") is None
+    assert store.get("t", "k", "1") is None and store.set_members("t", "s") == []
+    store.insert("t", "k", "dup", {})
+    with pytest.raises(KeyError):
+        store.commit("t", values={"w": 1}, insert=[("k", "new", {}), ("k", "dup", {})])
+    assert store.get_value("t", "w") is None and store.get("t", "k", "new") is None
+
+
+def test_commit_writes_values_records_and_members_together(store):
+    """A missing value equals None; an update whose own expect fails is skipped."""
+    store.insert("t", "k", "r", {"state": "A"})
+    store.insert("t", "k", "q", {"state": "A"})
+    assert store.commit("t", expect={"absent": None}, values={"v": {"n": 3}},
+                        update=[("k", "r", {"x": 1}, {"state": "B"}),
+                                ("k", "q", {"x": 2}, {"state": "A"}),
+                                ("k", "gone", {"x": 3}, None)],
+                        insert=[("k", "new", {"y": 1})],
+                        set_add=[("s", "a"), ("s", "b"), ("s", "a")])
+    assert store.get_value("t", "v") == {"n": 3}
+    assert store.get("t", "k", "r") == {"state": "A", "_seq": 1}
+    assert store.get("t", "k", "q") == {"state": "A", "x": 2, "_seq": 2}
+    assert store.get("t", "k", "gone") is None
+    assert store.get("t", "k", "new") == {"y": 1, "_seq": 3}
+    assert store.set_members("t", "s") == ["a", "b"]
+    assert [r["_seq"] for r in store.page("t", "k", None, 10)] == [1, 2, 3]
+
+
+def test_commit_guarded_by_a_version_loses_no_write_under_threads(store):
+    """Read a version, decide, commit over it, retry on losing: every win is counted
+    exactly once, as under a lock (the way task lanes are scheduled)."""
+    def bump(worker: int) -> list[int]:
+        wins = []
+        for i in range(40):
+            while True:
+                seen = store.get_value("t", "slots")
+                n = (seen or {}).get("v", 0)
+                if store.commit("t", expect={"slots": seen}, values={"slots": {"v": n + 1}},
+                                insert=[("k", f"{worker}-{i}", {"n": n + 1})],
+                                set_add=[("members", f"{worker}-{i}")]):
+                    wins.append(n + 1)
+                    break
+        return wins
+
+    results = race(4, bump)
+    assert sorted(n for wins in results for n in wins) == list(range(1, 161))
+    assert store.get_value("t", "slots") == {"v": 160}
+    assert len(store.set_members("t", "members")) == 160
+    assert store.count("t", "k") == 160

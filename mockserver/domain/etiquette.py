@@ -28,6 +28,7 @@ from typing import Any
 
 from runway_mock.config import Runtime, tenant_of
 from runway_mock.domain import journal
+from runway_mock.store import keys
 
 CHECKS = ("poll_too_often", "retry_before_retry_after", "retry_after_client_error",
           "duplicate_create", "over_concurrency", "undeleted_tasks")
@@ -127,7 +128,7 @@ def _leftovers(rt: Runtime, entries: list[dict[str, Any]]) -> list[dict[str, Any
     for e in entries:
         if not e.get("created") or not e.get("tenant"):
             continue
-        task = rt.store.get(e["tenant"], "task", e["taskId"])
+        task = rt.store.get(e["tenant"], keys.TASK, e["taskId"])
         if task is not None:
             found.append({"taskId": e["taskId"], "model": task["model"],
                           "state": task["state"]})

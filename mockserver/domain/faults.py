@@ -32,9 +32,10 @@ from typing import Any
 from runway_mock.config import Runtime, tenant_of
 from runway_mock.domain.policies import GLOBAL, HOLDABLE
 from runway_mock.errors import BadRequest
+from runway_mock.store import keys
 
-RULES_KEY = "faults"
-VERSION_KEY = "faults:version"
+RULES_KEY = keys.FAULT_RULES
+VERSION_KEY = keys.FAULT_RULES_VERSION
 HEADER = "X-Runway-Mock-Fault"
 EFFECTS = ("status", "latency", "drop", "truncate", "malformed", "fail", "hold")
 TASK_EFFECTS = ("fail", "hold")
@@ -230,10 +231,6 @@ def normalise(rule: Any) -> dict[str, Any]:
 # Rule storage and state
 
 
-def _key(rule_id: str, what: str) -> str:
-    return f"fault:{rule_id}:{what}"
-
-
 def rules(rt: Runtime) -> list[dict[str, Any]]:
     """The rules in evaluation order."""
     return rt.store.get_value(GLOBAL, RULES_KEY, []) or []
@@ -263,10 +260,10 @@ def _current(rt: Runtime) -> list[dict[str, Any]]:
 
 
 def _reset_state(rt: Runtime, rule: dict[str, Any]) -> None:
-    rt.store.put_value(GLOBAL, _key(rule["id"], "calls"), 0)
-    rt.store.put_value(GLOBAL, _key(rule["id"], "fired"), 0)
+    rt.store.put_value(GLOBAL, keys.fault(rule["id"], "calls"), 0)
+    rt.store.put_value(GLOBAL, keys.fault(rule["id"], "fired"), 0)
     if rule["times"] is not None:
-        rt.store.put_value(GLOBAL, _key(rule["id"], "left"), rule["times"])
+        rt.store.put_value(GLOBAL, keys.fault(rule["id"], "left"), rule["times"])
 
 
 def add(rt: Runtime, given: list[Any], *, replace: bool = False) -> list[dict[str, Any]]:
@@ -283,9 +280,9 @@ def add(rt: Runtime, given: list[Any], *, replace: bool = False) -> list[dict[st
     taken = {r["id"] for r in current}
     for rule in new:
         if "id" not in rule:
-            rule["id"] = f"rule-{rt.store.next_seq(GLOBAL, 'fault-rule')}"
+            rule["id"] = f"rule-{rt.store.next_seq(GLOBAL, keys.FAULT_RULE_SEQ)}"
             while rule["id"] in taken:
-                rule["id"] = f"rule-{rt.store.next_seq(GLOBAL, 'fault-rule')}"
+                rule["id"] = f"rule-{rt.store.next_seq(GLOBAL, keys.FAULT_RULE_SEQ)}"
         if rule["id"] in taken:
             raise FaultRuleError(f"a rule with id '{rule['id']}' already exists")
         taken.add(rule["id"])
@@ -310,9 +307,10 @@ def clear(rt: Runtime) -> None:
 
 
 def _state(rt: Runtime, rule: dict[str, Any]) -> dict[str, Any]:
-    calls = int(rt.store.value(GLOBAL, _key(rule["id"], "calls")))
-    fired = int(rt.store.value(GLOBAL, _key(rule["id"], "fired")))
-    left = None if rule["times"] is None else int(rt.store.value(GLOBAL, _key(rule["id"], "left")))
+    calls = int(rt.store.value(GLOBAL, keys.fault(rule["id"], "calls")))
+    fired = int(rt.store.value(GLOBAL, keys.fault(rule["id"], "fired")))
+    left = (None if rule["times"] is None
+            else int(rt.store.value(GLOBAL, keys.fault(rule["id"], "left"))))
     return {**rule, "calls": calls, "fired": fired, "remaining": left,
             "exhausted": left == 0}
 
@@ -439,13 +437,13 @@ def decide(rt: Runtime, call: Call, header_rule: dict[str, Any] | None = None) -
     for rule in _current(rt):
         if not _static_match(rule["match"], rule["effect"], call):
             continue
-        n = int(rt.store.add(GLOBAL, _key(rule["id"], "calls"), 1)[1])
+        n = int(rt.store.add(GLOBAL, keys.fault(rule["id"], "calls"), 1)[1])
         if not _chosen(rt, rule, n):
             continue
         if rule["times"] is not None and not rt.store.add(
-                GLOBAL, _key(rule["id"], "left"), -1, floor=0)[0]:
+                GLOBAL, keys.fault(rule["id"], "left"), -1, floor=0)[0]:
             continue  # budget spent: the rule no longer fires
-        rt.store.add(GLOBAL, _key(rule["id"], "fired"), 1)
+        rt.store.add(GLOBAL, keys.fault(rule["id"], "fired"), 1)
         return Fired(rule["id"], rule["effect"], n)
     return None
 

@@ -19,9 +19,10 @@ from typing import Any
 
 from runway_mock.config import Runtime
 from runway_mock.domain.policies import GLOBAL
+from runway_mock.store import keys
 
-STREAM = "journal"
-FLOOR_KEY = "journal:floor"
+STREAM = keys.JOURNAL
+FLOOR_KEY = keys.JOURNAL_FLOOR
 # Statuses a well-behaved client does not retry (runway-api.md section (e): the SDKs
 # retry 408, 409, 429 and 5xx only).
 NOT_RETRYABLE = frozenset({400, 401, 403, 404, 405, 410, 413, 415, 422})

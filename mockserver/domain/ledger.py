@@ -15,13 +15,14 @@ from typing import Any
 from runway_mock.clock import iso
 from runway_mock.config import Runtime
 from runway_mock.errors import BadRequest
+from runway_mock.store import keys
 
-DELTA = "credits:delta"
-BASE = "credits:base"
-TOPUPS = "credits:topups"
-CHARGED = "credits:charged"
-REFUNDED = "credits:refunded"
-KIND = "ledger"
+DELTA = keys.CREDITS_DELTA
+BASE = keys.CREDITS_BASE
+TOPUPS = keys.CREDITS_TOPUPS
+CHARGED = keys.CREDITS_CHARGED
+REFUNDED = keys.CREDITS_REFUNDED
+KIND = keys.LEDGER
 # Kinds of ledger entries, by the rule that produced them.
 CHARGE = "charge"
 REFUND = "refund"
@@ -80,7 +81,7 @@ def _record(rt: Runtime, tenant: str, kind: str, amount: int, *, model: str | No
     now = rt.clock.now()
     if model is not None:
         day = iso(now)[:10]
-        rt.store.add(tenant, f"used:{day}:{model}", amount if kind == CHARGE else -amount)
+        rt.store.add(tenant, keys.used(day, model), amount if kind == CHARGE else -amount)
     seq = rt.store.next_seq(tenant, KIND)
     entry: dict[str, Any] = {"seq": seq, "kind": kind, "credits": amount, "model": model,
                              "taskId": task_id, "reason": reason, "at": iso(now)}
@@ -121,4 +122,4 @@ def entries(rt: Runtime, tenant: str, *, limit: int = 100) -> list[dict[str, Any
 
 def used_by_day(rt: Runtime, tenant: str, day: str, model: str) -> int:
     """Net credits ``model`` used on ``day`` (YYYY-MM-DD): charges minus refunds that day."""
-    return int(rt.store.value(tenant, f"used:{day}:{model}"))
+    return int(rt.store.value(tenant, keys.used(day, model)))

@@ -13,11 +13,12 @@ from typing import Any
 from runway_mock.catalog.tiers import TIERS, limits_for
 from runway_mock.config import Runtime
 from runway_mock.errors import BadRequest, TooManyRequests
+from runway_mock.store import keys
 
-USED_SET = "models_used"
+USED_SET = keys.MODELS_USED
 WINDOW_HOURS = 24
-TIER_KEY = "tier"
-OVERRIDES_KEY = "limits"
+TIER_KEY = keys.TIER
+OVERRIDES_KEY = keys.LIMITS
 LIMIT_NAMES = ("maxConcurrentGenerations", "maxDailyGenerations")
 # Runway's wording for the per-model daily quota (runway-api.md section (a)).
 DAILY_MESSAGE = "Your daily task limit has been reached."
@@ -91,7 +92,7 @@ def table_of(rt: Runtime, tenant: str, models: list[str]
 def record_generation(rt: Runtime, tenant: str, model: str) -> int:
     """Count one generation of ``model`` now; returns the hour bucket it went into."""
     hour = _hour(rt.clock.now())
-    rt.store.add(tenant, f"gen:{model}:{hour}", 1)
+    rt.store.add(tenant, keys.generations(model, hour), 1)
     rt.store.set_add(tenant, USED_SET, model)
     return hour
 
@@ -99,7 +100,7 @@ def record_generation(rt: Runtime, tenant: str, model: str) -> int:
 def daily_generations(rt: Runtime, tenant: str, model: str) -> int:
     """Generations of ``model`` in the past 24 hours."""
     now = _hour(rt.clock.now())
-    return int(sum(rt.store.value(tenant, f"gen:{model}:{h}")
+    return int(sum(rt.store.value(tenant, keys.generations(model, h))
                    for h in range(now - WINDOW_HOURS + 1, now + 1)))
 
 
@@ -115,7 +116,7 @@ def reserve_daily(rt: Runtime, tenant: str, model: str) -> int:
 
 def unreserve(rt: Runtime, tenant: str, model: str, hour: int) -> None:
     """Give back a generation counted in ``hour`` (its create was refused)."""
-    rt.store.add(tenant, f"gen:{model}:{hour}", -1)
+    rt.store.add(tenant, keys.generations(model, hour), -1)
 
 
 def models_used(rt: Runtime, tenant: str) -> list[str]:

@@ -15,6 +15,7 @@ from runway_mock.clock import iso
 from runway_mock.config import Runtime
 from runway_mock.domain import ledger, limits, tasks
 from runway_mock.errors import BadRequest
+from runway_mock.store import keys
 
 TIER_KEY = limits.TIER_KEY
 CAP_WINDOW_DAYS = 30
@@ -41,7 +42,7 @@ def _day(ts: float) -> int:
 def purchased(rt: Runtime, tenant: str) -> int:
     """Credits purchased in the past 30 days."""
     today = _day(rt.clock.now())
-    return int(sum(rt.store.value(tenant, f"purchase:{d}")
+    return int(sum(rt.store.value(tenant, keys.purchases(d))
                    for d in range(today - CAP_WINDOW_DAYS + 1, today + 1)))
 
 
@@ -49,7 +50,7 @@ def purchase(rt: Runtime, tenant: str, credits: int) -> int:
     """Buy credits, within the monthly spend cap; returns the new balance."""
     if isinstance(credits, bool) or not isinstance(credits, int) or credits <= 0:
         raise BadRequest("purchase must be a positive integer number of credits")
-    key = f"purchase:{_day(rt.clock.now())}"
+    key = keys.purchases(_day(rt.clock.now()))
     rt.store.add(tenant, key, credits)
     cap = monthly_cap(rt, tenant)
     if purchased(rt, tenant) > cap:

@@ -17,8 +17,9 @@ from contextvars import ContextVar
 from typing import Any
 
 from runway_mock.errors import BadRequest
+from runway_mock.store import keys
 
-GLOBAL = "_global"
+GLOBAL = keys.GLOBAL
 TRANSITIONS = ("timed", "immediate", "after_polls", "hold")
 HOLDABLE = ("THROTTLED", "PENDING", "RUNNING")
 

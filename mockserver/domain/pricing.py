@@ -20,8 +20,9 @@ from runway_mock.catalog.base import Price
 from runway_mock.config import Runtime
 from runway_mock.domain.policies import GLOBAL
 from runway_mock.errors import BadRequest
+from runway_mock.store import keys
 
-OVERRIDES = "prices"
+OVERRIDES = keys.PRICES
 UNITS = ("second", "output", "generation", "chars", "input_second")
 
 

@@ -12,24 +12,27 @@ start is ``max(now, k-th latest end)``), so THROTTLED tasks start in submission 
 and the work per create is O(limit). When a slot frees early (a cancel, a release, a
 task that ends by polls) the lane's queued tasks are re-planned from its active tasks:
 work that grows with the tenant's active tasks of that model, never with stored tasks.
+
+No caller holds a lock: a create or re-plan reads the lane's slots (which carry a
+version), decides, and writes everything it decided in one ``store.commit`` guarded by
+that version; if another request changed the lane in between, it reads again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import heapq
-import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from runway_mock.catalog import ModelRow, planned_outputs
 from runway_mock.config import Runtime
 from runway_mock.domain import ledger, limits, policies, pricing
 from runway_mock.errors import Conflict, NotFound, ServerError
+from runway_mock.store import keys
 
-KIND = "task"
-ACTIVE_SET = "active_tasks"
+KIND = keys.TASK
+ACTIVE_SET = keys.ACTIVE_TASKS
 ACTIVE = "ACTIVE"
 TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
 # The documented lifecycle: status may only move along these edges.
@@ -47,8 +50,8 @@ PENDING_SHARE = 0.2
 _KEEP_MAX = 512
 # End time of a slot held by a task whose end is not known yet (held, or ends by polls).
 NEVER = 1e15
-# How long a create waits for another request re-planning the same lane.
-_LANE_WAIT = 5.0
+# How many times a create or re-plan reads its lane again after losing a race for it.
+_LANE_TRIES = 1000
 
 # Hooks other modules register: where a new task starts (tiers queue it) and what
 # happens when a task settles or is cancelled (limits free a slot).
@@ -75,7 +78,7 @@ def _slim(body: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _policy_table(rt: Runtime) -> dict[str, dict[str, Any]]:
-    return rt.store.get_value(policies.GLOBAL, "policies", {}) or {}
+    return rt.store.get_value(keys.GLOBAL, keys.POLICIES, {}) or {}
 
 
 def _outcome(rt: Runtime, task_id: str, policy: dict[str, Any]) -> dict[str, Any]:
@@ -115,28 +118,14 @@ def _times(start: float, pending: float, running: float) -> dict[str, float]:
 # Lanes: per-tenant, per-model concurrency
 
 
-def _lane(model: str) -> str:
-    return f"lane:{model}"
+def _busy() -> ServerError:
+    return ServerError("The emulator is busy scheduling tasks for this model; "
+                       "retry shortly.", status=503)
 
 
-def _slots_key(model: str) -> str:
-    return f"slots:{model}"
-
-
-@contextmanager
-def _lane_lock(rt: Runtime, tenant: str, model: str) -> Iterator[None]:
-    """Serialise slot decisions for one lane: an atomic counter with a floor is the lock."""
-    key = f"lanelock:{model}"
-    deadline = time.monotonic() + _LANE_WAIT
-    while not rt.store.add(tenant, key, -1, floor=-1)[0]:
-        if time.monotonic() > deadline:
-            raise ServerError("The emulator is busy scheduling tasks for this model; "
-                              "retry shortly.", status=503)
-        time.sleep(0.0005)
-    try:
-        yield
-    finally:
-        rt.store.add(tenant, key, 1)
+def _next_slots(slots: Mapping[str, Any] | None, ends: list[float]) -> dict[str, Any]:
+    """The lane's slots after a write: new end times, the version bumped."""
+    return {"v": int((slots or {}).get("v", 0)) + 1, "ends": ends}
 
 
 def _occupies(task: Mapping[str, Any]) -> str:
@@ -161,33 +150,34 @@ def _earliest_start(ends: list[float], limit: int | None, now: float) -> float:
     return now if len(live) < limit else max(now, live[-1])
 
 
-def _take_slot(rt: Runtime, tenant: str, record: dict[str, Any], now: float,
-               spans: tuple[float, float]) -> float:
-    """Reserve the new task's slot in its lane (called under the lane lock); its start."""
-    model = record["billedAs"]
-    use = _occupies(record)
+def _claim(slots: Mapping[str, Any] | None, use: str, limit: int | None, now: float,
+           spans: tuple[float, float]) -> tuple[float, dict[str, Any] | None]:
+    """(start, new slots) of a new task joining a lane; new slots None: unchanged."""
     if use == "none":
-        return now
-    limit = limits.limits_of(rt, tenant, model)[0]
-    ends = rt.store.get_value(tenant, _slots_key(model)) or []
+        return now, None
+    ends = list((slots or {}).get("ends", ()))
     start = now if use == "open" else _earliest_start(ends, limit, now)
+    if limit is None:
+        return start, None
     end = NEVER if use == "open" else start + sum(spans)
-    if limit is not None:
-        keep = heapq.nlargest(max(0, limit - 1), (e for e in ends if e > now))
-        rt.store.put_value(tenant, _slots_key(model), [*keep, end])
-    return start
+    keep = heapq.nlargest(max(0, limit - 1), (e for e in ends if e > now))
+    return start, _next_slots(slots, [*keep, end])
 
 
 def _replan(rt: Runtime, tenant: str, model: str) -> None:
     """Re-plan a lane's queued tasks after a slot freed early (a cancel, release, or poll)."""
-    with _lane_lock(rt, tenant, model):
+    lane, slots_key = keys.lane(model), keys.slots(model)
+    for _ in range(_LANE_TRIES):
+        slots = rt.store.get_value(tenant, slots_key)
         now = rt.clock.now()
         limit = limits.limits_of(rt, tenant, model)[0]
         ends: list[float] = []
-        for task_id in rt.store.set_members(tenant, _lane(model)):
+        gone: list[str] = []
+        moves: list[tuple[str, str, dict[str, Any], dict[str, Any] | None]] = []
+        for task_id in rt.store.set_members(tenant, lane):
             task = rt.store.get(tenant, KIND, task_id)
             if task is None or task["state"] != ACTIVE:
-                rt.store.set_remove(tenant, _lane(model), task_id)
+                gone.append(task_id)
                 continue
             use = _occupies(task)
             if use == "open":
@@ -200,26 +190,31 @@ def _replan(rt: Runtime, tenant: str, model: str) -> None:
             start = _earliest_start(ends, limit, now)
             spans = (task["t_running"] - task["t_pending"], task["t_done"] - task["t_running"])
             if start != task["t_pending"]:
-                rt.store.update(tenant, KIND, task_id, _times(start, *spans),
-                                expect={"state": ACTIVE, "t_pending": task["t_pending"]})
+                moves.append((KIND, task_id, _times(start, *spans),
+                              {"state": ACTIVE, "t_pending": task["t_pending"]}))
             ends.append(start + sum(spans))
-        if limit is not None:
-            rt.store.put_value(tenant, _slots_key(model),
-                               heapq.nlargest(limit, (e for e in ends if e > now)))
+        live = heapq.nlargest(limit, (e for e in ends if e > now)) if limit is not None else []
+        # The new slots and every moved task in one step, over the slots version read.
+        if rt.store.commit(tenant, expect={slots_key: slots},
+                           values={slots_key: _next_slots(slots, live)}, update=moves):
+            for task_id in gone:
+                rt.store.set_remove(tenant, lane, task_id)
+            return
+    raise _busy()
 
 
 def replan_tenant(rt: Runtime, tenant: str) -> None:
     """Re-plan every queue of a tenant (after its tier or limits changed)."""
     for model in limits.models_used(rt, tenant):
-        if rt.store.set_members(tenant, _lane(model)):
+        if rt.store.set_members(tenant, keys.lane(model)):
             _replan(rt, tenant, model)
 
 
 def _leave_lane(rt: Runtime, tenant: str, task: Mapping[str, Any], *, early: bool) -> None:
     """Take a task out of its lane; re-plan the lane if its slot freed before planned."""
     model = task["billedAs"]
-    rt.store.set_remove(tenant, _lane(model), task["id"])
-    if early and rt.store.set_members(tenant, _lane(model)):
+    rt.store.set_remove(tenant, keys.lane(model), task["id"])
+    if early and rt.store.set_members(tenant, keys.lane(model)):
         _replan(rt, tenant, model)
 
 
@@ -261,17 +256,25 @@ def create(rt: Runtime, tenant: str, *, endpoint: str, row: ModelRow,
             raise
         record["charged"] = quote.estimated
     spans = _spans(rt, task_id, row, policy["transition"])
-    with _lane_lock(rt, tenant, row.billed_as):
-        start = _take_slot(rt, tenant, record, now, spans)
+    use = _occupies(record)
+    model = row.billed_as
+    limit = limits.limits_of(rt, tenant, model)[0] if use != "none" else None
+    slots_key = keys.slots(model)
+    joins = [(ACTIVE_SET, task_id)] + ([(keys.lane(model), task_id)] if use != "none" else [])
+    for _ in range(_LANE_TRIES):
+        # Only a lane with a limit is guarded: without one a start never waits for a slot.
+        slots = rt.store.get_value(tenant, slots_key) if limit is not None else None
+        start, new_slots = _claim(slots, use, limit, now, spans)
         for scheduler in _schedulers:
             start = max(start, scheduler(rt, tenant, record))
         record.update(_times(start, *spans))
         record["queued"] = start > now
-        rt.store.insert(tenant, KIND, task_id, record)
-        rt.store.set_add(tenant, ACTIVE_SET, task_id)
-        if _occupies(record) != "none":
-            rt.store.set_add(tenant, _lane(row.billed_as), task_id)
-    return record
+        guard = {slots_key: slots} if new_slots is not None else None
+        if rt.store.commit(tenant, expect=guard,
+                           values={slots_key: new_slots} if new_slots is not None else None,
+                           insert=[(KIND, task_id, record)], set_add=joins):
+            return record
+    raise _busy()
 
 
 def evaluate(task: Mapping[str, Any], now: float, polls: int = 0) -> tuple[str, float | None]:
@@ -349,7 +352,7 @@ def observe(rt: Runtime, tenant: str, task_id: str, *, poll: bool = True
     task = _load(rt, tenant, task_id)
     polls = 0
     if task["state"] == ACTIVE and task["transition"]["kind"] == "after_polls":
-        polls = int(rt.store.add(tenant, f"polls:{task_id}", 1 if poll else 0)[1])
+        polls = int(rt.store.add(tenant, keys.polls(task_id), 1 if poll else 0)[1])
     now = rt.clock.now()
     status, progress = evaluate(task, now, polls)
     if status in TERMINAL and task["state"] == ACTIVE:
@@ -438,6 +441,6 @@ def release(rt: Runtime, tenant: str, task_id: str) -> dict[str, Any]:
     if updated is None:
         return task
     if held == "THROTTLED":
-        rt.store.set_add(tenant, _lane(task["billedAs"]), task_id)
+        rt.store.set_add(tenant, keys.lane(task["billedAs"]), task_id)
     _replan(rt, tenant, task["billedAs"])
     return rt.store.get(tenant, KIND, task_id) or updated

@@ -1,4 +1,5 @@
-"""State: the ``Store`` protocol, its backends, and ``store_from_url`` to pick one.
+"""State: the ``Store`` protocol (``base``), its backends, ``keys`` (the name of every
+key the domain writes) and ``store_from_url`` to pick a backend.
 
 ``memory`` (the embedded default), ``sqlite:PATH`` (one file shared by the processes of
 one machine) and ``redis://HOST:PORT/DB`` (one server shared by several hosts).
@@ -10,7 +11,8 @@ import os
 from typing import Any
 from urllib.parse import parse_qsl
 
-from runway_mock.store.memory import MemoryStore, Store
+from runway_mock.store.base import Store
+from runway_mock.store.memory import MemoryStore
 
 __all__ = ["ENV", "MemoryStore", "Store", "store_from_url"]
 

@@ -1,10 +1,6 @@
-"""Storage behind the emulator, keyed by tenant.
+"""The embedded default backend: the ``Store`` protocol in process memory.
 
-``Store`` names the atomic operations the domain may use; a state change is always one
-call (conditional update, counter add with a floor, set add), never read-modify-write
-in the caller, so a SQLite or Redis implementation can serve several worker processes.
-Records are plain JSON-ready dicts, copied in and out: nothing is shared by reference.
-``MemoryStore`` is the embedded default.
+One lock makes every operation atomic, ``commit`` included.
 """
 
 from __future__ import annotations
@@ -13,86 +9,10 @@ import bisect
 import copy
 import threading
 from collections import deque
-from collections.abc import Iterable
-from typing import Any, Protocol
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-
-class Store(Protocol):
-    """The operations the domain uses; every one is atomic."""
-
-    def next_seq(self, tenant: str, counter: str) -> int:
-        """Increment and return a per-tenant counter (starts at 1)."""
-
-    def insert(self, tenant: str, kind: str, rid: str, record: dict[str, Any]) -> int:
-        """Store a new record; returns its sequence number (insertion order)."""
-
-    def insert_many(self, tenant: str, kind: str, items: list[tuple[str, dict[str, Any]]],
-                    *, replace: bool = False) -> list[int]:
-        """Store several new records at once (after removing every record of ``kind`` if
-        ``replace``); KeyError and nothing stored if one exists. Their sequence numbers."""
-
-    def get(self, tenant: str, kind: str, rid: str) -> dict[str, Any] | None:
-        """A copy of the record, or None."""
-
-    def update(self, tenant: str, kind: str, rid: str, changes: dict[str, Any],
-               expect: dict[str, Any] | None = None) -> dict[str, Any] | None:
-        """Apply ``changes`` if every ``expect`` field matches; the new record or None."""
-
-    def delete(self, tenant: str, kind: str, rid: str,
-               expect: dict[str, Any] | None = None) -> dict[str, Any] | None:
-        """Remove the record if ``expect`` matches; the removed record or None."""
-
-    def page(self, tenant: str, kind: str, after: int | None, limit: int,
-             newest_first: bool = False) -> list[dict[str, Any]]:
-        """Up to ``limit`` records after sequence ``after`` in insertion order."""
-
-    def count(self, tenant: str, kind: str) -> int:
-        """How many records of ``kind`` the tenant has."""
-
-    def add(self, tenant: str, key: str, delta: float,
-            floor: float | None = None) -> tuple[bool, float]:
-        """Add ``delta`` to a number unless the result would go below ``floor``."""
-
-    def value(self, tenant: str, key: str, default: float = 0.0) -> float:
-        """Current value of a number."""
-
-    def put_value(self, tenant: str, key: str, value: Any) -> None:
-        """Set a plain value (settings such as tier or balance)."""
-
-    def get_value(self, tenant: str, key: str, default: Any = None) -> Any:
-        """A plain value."""
-
-    def merge_entry(self, tenant: str, key: str, entry: str, changes: dict[str, Any] | None,
-                    *, replace: bool = False) -> dict[str, Any]:
-        """In the mapping at ``key``, merge ``changes`` into ``entry`` (or replace it, or
-        delete it when ``changes`` is None); returns the whole new mapping."""
-
-    def set_add(self, tenant: str, name: str, member: str) -> bool:
-        """Add to a set; True if it was not there."""
-
-    def set_remove(self, tenant: str, name: str, member: str) -> bool:
-        """Remove from a set; True if it was there."""
-
-    def set_members(self, tenant: str, name: str) -> list[str]:
-        """Members of a set in insertion order."""
-
-    def append(self, stream: str, entry: dict[str, Any], maxlen: int) -> int:
-        """Append to a global capped log; returns the entry's sequence number."""
-
-    def read(self, stream: str, after: int = 0) -> list[dict[str, Any]]:
-        """Entries of a log after sequence ``after``."""
-
-    def tenants(self) -> list[str]:
-        """Every tenant with state."""
-
-    def reset(self, tenant: str | None = None) -> None:
-        """Forget everything (or one tenant)."""
-
-    def dump(self, tenant: str | None = None) -> dict[str, Any]:
-        """A JSON-ready copy of the state."""
-
-    def close(self) -> None:
-        """Release connections (a private store also forgets its data)."""
+from runway_mock.store.base import Insert, SetAdd, Update
 
 
 class _Tenant:
@@ -108,6 +28,17 @@ class _Tenant:
 
 def _copy(record: dict[str, Any]) -> dict[str, Any]:
     return copy.deepcopy(record)
+
+
+def _insert(t: _Tenant, kind: str, rid: str, record: dict[str, Any]) -> int:
+    """Store a new record in ``t`` (the caller holds the lock and checked ``rid`` is new)."""
+    seq = t.counters.get("_seq", 0) + 1
+    t.counters["_seq"] = seq
+    stored = _copy(record)
+    stored["_seq"] = seq
+    t.kinds.setdefault(kind, {})[rid] = stored
+    t.order.setdefault(kind, []).append((seq, rid))
+    return seq
 
 
 def _matches(record: dict[str, Any], expect: dict[str, Any] | None) -> bool:
@@ -150,16 +81,7 @@ class MemoryStore:
             for i, rid in enumerate(rids):
                 if rid in table or rid in rids[:i]:
                     raise KeyError(f"{kind} {rid} exists")
-            out = []
-            for rid, record in items:
-                seq = t.counters.get("_seq", 0) + 1
-                t.counters["_seq"] = seq
-                stored = _copy(record)
-                stored["_seq"] = seq
-                table[rid] = stored
-                t.order.setdefault(kind, []).append((seq, rid))
-                out.append(seq)
-            return out
+            return [_insert(t, kind, rid, record) for rid, record in items]
 
     def get(self, tenant: str, kind: str, rid: str) -> dict[str, Any] | None:
         with self._lock:
@@ -323,3 +245,26 @@ class MemoryStore:
                     "sets": {k: list(v) for k, v in t.sets.items()},
                 }
             return out
+
+    def commit(self, tenant: str, *, expect: Mapping[str, Any] | None = None,
+               values: Mapping[str, Any] | None = None, insert: Sequence[Insert] = (),
+               update: Sequence[Update] = (), set_add: Sequence[SetAdd] = ()) -> bool:
+        with self._lock:
+            t = self._t(tenant)
+            if any(t.values.get(key) != want for key, want in (expect or {}).items()):
+                return False
+            fresh = [(kind, rid) for kind, rid, _ in insert]
+            for i, (kind, rid) in enumerate(fresh):
+                if rid in t.kinds.get(kind, ()) or (kind, rid) in fresh[:i]:
+                    raise KeyError(f"{kind} {rid} exists")
+            for key, value in (values or {}).items():
+                t.values[key] = copy.deepcopy(value)
+            for kind, rid, record in insert:
+                _insert(t, kind, rid, record)
+            for kind, rid, changes, want in update:
+                rec = t.kinds.get(kind, {}).get(rid)
+                if rec is not None and _matches(rec, want):
+                    rec.update(_copy(changes))
+            for name, member in set_add:
+                t.sets.setdefault(name, {})[member] = None
+            return True

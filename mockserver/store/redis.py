@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
+from runway_mock.store.base import Insert, SetAdd, Update
 
 DEFAULT_NAMESPACE = "runway-mock"
 _MISSING = "\x00missing"
@@ -209,6 +211,48 @@ return 1
 """
 
 
+# ARGV: tenant, JSON plan {check, values, insert, update, sets} (see RedisStore.commit).
+# Every hash field in "check" must still hold the JSON read (or be missing); then every
+# write is applied. 0: something changed since it was read; -1: an insert id exists.
+_COMMIT = """
+local tenant = ARGV[1]
+local plan = cjson.decode(ARGV[2])
+for _, c in ipairs(plan.check) do
+  local cur = redis.call('HGET', c[1], c[2])
+  if not cur then cur = '""" + _MISSING + """' end
+  if cur ~= c[3] then return 0 end
+end
+local seen = {}
+for _, ins in ipairs(plan.insert) do
+  local id = ins[1] .. '\0' .. ins[4]
+  if seen[id] or redis.call('HEXISTS', ins[1], ins[4]) == 1 then return -1 end
+  seen[id] = true
+end
+redis.call('SADD', plan.tenants, tenant)
+for _, v in ipairs(plan.values) do redis.call('HSET', plan.vals, v[1], v[2]) end
+for _, ins in ipairs(plan.insert) do
+  local seq = redis.call('HINCRBY', plan.counters, '_seq', 1)
+  local body = ins[5]
+  local sep = ','
+  if body == '{}' then sep = '' end
+  body = string.sub(body, 1, -2) .. sep .. '"_seq":' .. string.format('%d', seq) .. '}'
+  redis.call('HSET', ins[1], ins[4], body)
+  redis.call('ZADD', ins[2], seq, ins[4])
+  redis.call('SADD', plan.kinds, ins[3])
+end
+for _, u in ipairs(plan.update) do redis.call('HSET', u[1], u[2], u[3]) end
+for _, m in ipairs(plan.sets) do
+  if not redis.call('ZSCORE', m[1], m[3]) then
+    local last = redis.call('ZRANGE', m[1], -1, -1, 'WITHSCORES')
+    local pos = 1
+    if #last > 0 then pos = tonumber(last[2]) + 1 end
+    redis.call('ZADD', m[1], pos, m[3])
+    redis.call('SADD', plan.setnames, m[2])
+  end
+end
+return 1
+"""
+
 def parse_url(url: str) -> tuple[str, str, bool]:
     """(URL for the client, namespace, private) from a ``redis://`` store URL."""
     parts = urlsplit(url)
@@ -240,6 +284,7 @@ class RedisStore:
         self._page, self._add, self._hset = s(_PAGE), s(_ADD), s(_HSET)
         self._next, self._set_add, self._append = s(_NEXT), s(_SET_ADD), s(_APPEND)
         self._read, self._reset = s(_READ), s(_RESET)
+        self._commit = s(_COMMIT)
         self._tenants_key = f"{ns}:tenants"
 
     def after_fork(self) -> None:
@@ -365,6 +410,50 @@ class RedisStore:
             if self._cas_value(keys=[values, self._tenants_key],
                                args=[tenant, key, _MISSING if raw is None else raw, new]):
                 return json.loads(new)
+
+    def commit(self, tenant: str, *, expect: Mapping[str, Any] | None = None,
+               values: Mapping[str, Any] | None = None, insert: Sequence[Insert] = (),
+               update: Sequence[Update] = (), set_add: Sequence[SetAdd] = ()) -> bool:
+        vals = self._t(tenant, "v")
+        expect = dict(expect or {})
+        while True:
+            # Read and decide here; the script applies it only over what was read.
+            check: list[list[str]] = []
+            if expect:
+                raws = self._r.hmget(vals, list(expect))
+                for (key, want), raw in zip(expect.items(), raws, strict=True):
+                    if (None if raw is None else json.loads(raw)) != want:
+                        return False
+                    check.append([vals, key, _MISSING if raw is None else raw])
+            updates = []
+            for kind, rid, changes, want in update:
+                key = self._t(tenant, f"r:{kind}")
+                raw = self._r.hget(key, rid)
+                check.append([key, rid, _MISSING if raw is None else raw])
+                record = None if raw is None else json.loads(raw)
+                if record is None or not matches(record, want):
+                    continue
+                seq = record.pop("_seq")
+                record.update({k: v for k, v in changes.items() if k != "_seq"})
+                record["_seq"] = seq
+                updates.append([key, rid, _dumps(record)])
+            plan = {
+                "check": check, "vals": vals, "tenants": self._tenants_key,
+                "counters": self._t(tenant, "c"), "kinds": self._t(tenant, "kinds"),
+                "setnames": self._t(tenant, "sets"),
+                "values": [[k, _dumps(v)] for k, v in (values or {}).items()],
+                "insert": [[self._t(tenant, f"r:{kind}"), self._t(tenant, f"o:{kind}"), kind,
+                            rid, _dumps({k: v for k, v in rec.items() if k != "_seq"})]
+                           for kind, rid, rec in insert],
+                "update": updates,
+                "sets": [[self._t(tenant, f"s:{name}"), name, member]
+                         for name, member in set_add],
+            }
+            done = int(self._commit(keys=[], args=[tenant, _dumps(plan)]))
+            if done == -1:
+                raise KeyError("a record inserted by this commit exists")
+            if done == 1:
+                return True
 
     # -- sets --------------------------------------------------------------------------
 

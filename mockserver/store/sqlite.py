@@ -25,9 +25,11 @@ import sqlite3
 import tempfile
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
+
+from runway_mock.store.base import Insert, SetAdd, Update
 
 SYNCHRONOUS = ("normal", "full")
 # How long an operation waits for another process's write before failing (ms).
@@ -317,15 +319,43 @@ class SqliteStore:
             self._put(conn, tenant, key, table)
             return _loads(_dumps(table))
 
+    def commit(self, tenant: str, *, expect: Mapping[str, Any] | None = None,
+               values: Mapping[str, Any] | None = None, insert: Sequence[Insert] = (),
+               update: Sequence[Update] = (), set_add: Sequence[SetAdd] = ()) -> bool:
+        with self._tx(immediate=True) as conn:
+            for key, want in (expect or {}).items():
+                if self._val(conn, tenant, key) != want:
+                    return False
+            for key, value in (values or {}).items():
+                self._put(conn, tenant, key, value)
+            for kind, rid, record in insert:
+                self._insert(conn, tenant, kind, rid, record)  # KeyError rolls back
+            for kind, rid, changes, want in update:
+                found = self._record(self._get_row(conn, tenant, kind, rid))
+                if found is None or not matches(found, want):
+                    continue
+                found.pop("_seq")
+                found.update(changes)
+                found.pop("_seq", None)
+                conn.execute("UPDATE records SET data = ? WHERE tenant = ? AND kind = ? "
+                             "AND rid = ?", (_dumps(found), tenant, kind, rid))
+            for name, member in set_add:
+                self._set_add(conn, tenant, name, member)
+            return True
+
     # -- sets --------------------------------------------------------------------------
+
+    @staticmethod
+    def _set_add(conn: sqlite3.Connection, tenant: str, name: str, member: str) -> bool:
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO sets SELECT ?, ?, ?, COALESCE(MAX(pos), 0) + 1 "
+            "FROM sets WHERE tenant = ? AND name = ?",
+            (tenant, name, member, tenant, name))
+        return cur.rowcount == 1
 
     def set_add(self, tenant: str, name: str, member: str) -> bool:
         with self._tx(immediate=True) as conn:
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO sets SELECT ?, ?, ?, COALESCE(MAX(pos), 0) + 1 "
-                "FROM sets WHERE tenant = ? AND name = ?",
-                (tenant, name, member, tenant, name))
-            return cur.rowcount == 1
+            return self._set_add(conn, tenant, name, member)
 
     def set_remove(self, tenant: str, name: str, member: str) -> bool:
         with self._tx(immediate=True) as conn:

@@ -38,8 +38,9 @@ from runway_mock.schema import (
     req,
     tagged_obj,
 )
+from runway_mock.store import keys
 
-KIND = "avatar"
+KIND = keys.AVATAR
 POLICY_ENDPOINT = "avatars"
 POLICY_MODEL = "avatar"
 PROCESSING_SECONDS = 60.0

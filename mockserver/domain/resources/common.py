@@ -9,6 +9,7 @@ from runway_mock.config import Runtime
 from runway_mock.domain import outputs, policies
 from runway_mock.errors import NotFound, ValidationFailed
 from runway_mock.schema import Str, issue
+from runway_mock.store import keys
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 UUID = Str(pattern=UUID_PATTERN, doc="A UUID.")
@@ -48,7 +49,7 @@ def plan(rt: Runtime, rid: str, *, endpoint: str, model: str, seconds: float) ->
     the time scale unless the policy gives ``seconds``; ``immediate``, ``after_polls``
     and ``hold`` work as for tasks (a held resource stays in processing).
     """
-    table = rt.store.get_value(policies.GLOBAL, "policies", {}) or {}
+    table = rt.store.get_value(keys.GLOBAL, keys.POLICIES, {}) or {}
     policy = policies.resolve(table, endpoint, model)
     transition, outcome = dict(policy["transition"]), policy["outcome"]
     probability = float(outcome.get("probability", 1.0))

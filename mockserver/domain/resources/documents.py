@@ -16,10 +16,11 @@ from runway_mock.config import Runtime
 from runway_mock.domain import pagination
 from runway_mock.domain.resources.common import DATETIME, find, new_id
 from runway_mock.schema import Arr, Enum, Obj, Str, opt, req
+from runway_mock.store import keys
 
-KIND = "document"
-TOUCH = "document_touch"
-AVATAR_KIND = "avatar"
+KIND = keys.DOCUMENT
+TOUCH = keys.DOCUMENT_TOUCH
+AVATAR_KIND = keys.AVATAR
 NAME = Str(1, 255, doc="A descriptive name for the document.")
 CONTENT = Str(1, 200_000, doc="Markdown or plain text.")
 
@@ -41,7 +42,7 @@ DOCUMENT = Obj({**_COMMON, "content": req(Str())}, doc="A knowledge document.")
 
 def users_key(document_id: str) -> str:
     """The store set of avatar ids that use a document."""
-    return f"document_users:{document_id}"
+    return keys.document_users(document_id)
 
 
 def _touch(rt: Runtime, tenant: str, document_id: str) -> None:

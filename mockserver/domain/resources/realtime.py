@@ -52,10 +52,11 @@ from runway_mock.schema import (
     req,
     tagged_obj,
 )
+from runway_mock.store import keys
 
-KIND = "realtime_session"
-CONVERSATION = "conversation"
-ACTIVE_SET = "active_realtime_sessions"
+KIND = keys.REALTIME_SESSION
+CONVERSATION = keys.CONVERSATION
+ACTIVE_SET = keys.ACTIVE_REALTIME
 ACTIVE = "ACTIVE"
 MODEL = "gwm1_avatars"
 POLICY_ENDPOINT = "realtime_sessions"
@@ -285,8 +286,8 @@ def _settle(rt: Runtime, tenant: str, record: dict[str, Any], state: str, durati
     rt.store.set_remove(tenant, ACTIVE_SET, record["id"])
     if record["consumedAt"] is not None:
         day = iso(float(record["consumedAt"]))[:10]
-        rt.store.add(tenant, f"avatar_usage:{day}:seconds", duration)
-        rt.store.add(tenant, f"avatar_usage:{day}:sessions", 1)
+        rt.store.add(tenant, keys.avatar_usage(day, "seconds"), duration)
+        rt.store.add(tenant, keys.avatar_usage(day, "sessions"), 1)
         _bill(rt, tenant, record["id"], duration)
     return updated
 
@@ -522,8 +523,8 @@ def usage(rt: Runtime, tenant: str, *, start_date: str, end_date: str) -> dict[s
     while end > start and day <= last:
         key = day.isoformat()
         by_day.append({"date": key,
-                       "seconds": int(rt.store.value(tenant, f"avatar_usage:{key}:seconds")),
-                       "sessions": int(rt.store.value(tenant, f"avatar_usage:{key}:sessions"))})
+                       "seconds": int(rt.store.value(tenant, keys.avatar_usage(key, "seconds"))),
+                       "sessions": int(rt.store.value(tenant, keys.avatar_usage(key, "sessions")))})
         day += timedelta(days=1)
     total = sum(d["seconds"] for d in by_day)
     sessions = sum(d["sessions"] for d in by_day)

@@ -36,9 +36,10 @@ from runway_mock.schema import (
     opt,
     req,
 )
+from runway_mock.store import keys
 
-KIND = "router"
-SLUGS = "router_slugs"
+KIND = keys.ROUTER
+SLUGS = keys.ROUTER_SLUGS
 SCHEMA_VERSION = 1
 MODALITIES = ("video", "image", "audio")
 OPTIMIZE = ("cost", "latency", "quality")
@@ -116,13 +117,8 @@ REQUEST = Obj({
 }, doc="One routing decision.")
 
 
-def _slug_key(slug: str) -> str:
-    return f"router_slug:{slug}"
-
-
-def requests_kind(router_id: str) -> str:
-    """The store kind holding one router's request log."""
-    return f"router_request:{router_id}"
+_slug_key = keys.router_slug
+requests_kind = keys.router_requests
 
 
 def _with_version(settings: Mapping[str, Any] | None) -> dict[str, Any]:

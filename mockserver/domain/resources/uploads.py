@@ -25,8 +25,9 @@ from runway_mock.domain import validation
 from runway_mock.domain.resources.common import new_id
 from runway_mock.errors import ApiError, Forbidden, PayloadTooLarge
 from runway_mock.schema import Enum, Issue, Obj, Path, Str, issue, req
+from runway_mock.store import keys
 
-KIND = "upload"
+KIND = keys.UPLOAD
 PREFIX = "/_uploads"
 URI_PREFIX = "runway://"
 URI_PATH = "uploads"

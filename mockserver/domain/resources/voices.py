@@ -22,8 +22,9 @@ from runway_mock.domain.resources.common import (
     processing_status,
 )
 from runway_mock.schema import Const, Enum, Media, Num, Obj, Str, Tagged, opt, req, tagged_obj
+from runway_mock.store import keys
 
-KIND = "voice"
+KIND = keys.VOICE
 POLICY_ENDPOINT = "voices"
 POLICY_MODEL = "voice_processing"
 PROCESSING_SECONDS = 30.0
@@ -129,7 +130,7 @@ def listing(rt: Runtime, tenant: str, query: dict[str, Any], base_url: str) -> d
 def preview(rt: Runtime, tenant: str, *, prompt: str, model: str, base_url: str
             ) -> dict[str, Any]:
     """POST /v1/voices/preview: a signed link to a short sample, synchronously."""
-    n = rt.store.next_seq(tenant, "voice_preview")
+    n = rt.store.next_seq(tenant, keys.VOICE_PREVIEW_SEQ)
     seconds = _seconds(prompt)
     url = media_url(rt, base_url, tenant, name=f"preview_{rt.source.uuid('preview', tenant, n)}",
                     kind="audio", ext="mp3", seconds=seconds,

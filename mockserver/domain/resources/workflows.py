@@ -43,10 +43,11 @@ from runway_mock.schema import (
     req,
     tagged_obj,
 )
+from runway_mock.store import keys
 
-KIND = "workflow"
-INVOCATION = "workflow_invocation"
-SEEDED = "workflows:seeded"
+KIND = keys.WORKFLOW
+INVOCATION = keys.WORKFLOW_INVOCATION
+SEEDED = keys.WORKFLOWS_SEEDED
 POLICY_ENDPOINT = "workflows"
 PENDING_SHARE = 0.2
 OUTPUT_TYPES = ("primitive", "image", "video", "audio")

@@ -27,12 +27,13 @@ from runway_mock.domain import (
 )
 from runway_mock.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from runway_mock.http.wire import json_response, read_json, runtime
+from runway_mock.store import keys
 
 bp = Blueprint("control", __name__, url_prefix="/_mock")
 
-# Global settings a reset can keep: name -> store keys under policies.GLOBAL.
-_KEEPABLE = {"faults": (faults.RULES_KEY,), "policies": ("policies",),
-             "prices": (pricing.OVERRIDES,)}
+# Global settings a reset can keep: name -> store keys under keys.GLOBAL.
+_KEEPABLE = {"faults": (keys.FAULT_RULES,), "policies": (keys.POLICIES,),
+             "prices": (keys.PRICES,)}
 
 
 @bp.before_request
@@ -131,13 +132,13 @@ def reset() -> Response:
     if not isinstance(keep, list) or not set(keep) <= set(_KEEPABLE):
         raise BadRequest(f"keep must list some of {', '.join(_KEEPABLE)}")
     rt = runtime()
-    kept = {key: rt.store.get_value(policies.GLOBAL, key)
+    kept = {key: rt.store.get_value(keys.GLOBAL, key)
             for name in keep for key in _KEEPABLE[name]}
     rt.store.reset(tenant)
     if tenant is None:
         for key, value in kept.items():
             if value is not None:
-                rt.store.put_value(policies.GLOBAL, key, value)
+                rt.store.put_value(keys.GLOBAL, key, value)
         if "faults" in keep:
             rules = faults.rules(rt)
             faults.clear(rt)
@@ -202,7 +203,7 @@ def clock_change() -> Response:
 @bp.get("/policies")
 def list_policies() -> Response:
     rt = runtime()
-    return json_response(rt.store.get_value(policies.GLOBAL, "policies", {}) or {})
+    return json_response(rt.store.get_value(keys.GLOBAL, keys.POLICIES, {}) or {})
 
 
 @bp.post("/policies")
@@ -213,13 +214,13 @@ def set_policy() -> Response:
         raise BadRequest("key must name '*', an endpoint, a model or 'endpoint:model'")
     key = body.pop("key")
     policy = policies.normalise(body)
-    table = runtime().store.merge_entry(policies.GLOBAL, "policies", key, policy)
+    table = runtime().store.merge_entry(keys.GLOBAL, keys.POLICIES, key, policy)
     return json_response(table)
 
 
 @bp.delete("/policies/<path:key>")
 def delete_policy(key: str) -> Response:
-    return json_response(runtime().store.merge_entry(policies.GLOBAL, "policies", key, None))
+    return json_response(runtime().store.merge_entry(keys.GLOBAL, keys.POLICIES, key, None))
 
 
 @bp.get("/prices")
