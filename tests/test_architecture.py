@@ -9,7 +9,7 @@ Layers, from the top (a layer may import the ones its row names, and itself):
 ======== ====================================================== ==========================
 layer    modules                                                may import
 ======== ====================================================== ==========================
-entry    runway_mock, __main__, app, cli, testing               everything in mockserver/
+entry    runway_mock, __main__, app, cli, serving, testing      everything in mockserver/
 http     http.*                                                 domain and everything below
 domain   domain.*                                               config, store, catalog,
                                                                 schema, media, foundation
