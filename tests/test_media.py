@@ -551,6 +551,31 @@ def test_ffmpeg_decodes_video(tmp_path: Path, ext: str, width: int, height: int,
 
 
 @needs_ffmpeg
+@pytest.mark.parametrize("ext", ["mp4", "mov"])
+@pytest.mark.parametrize("seconds", [8.0, 2.5, 0.4])
+def test_ffmpeg_decodes_the_sound_track_of_a_video(tmp_path: Path, ext: str,
+                                                   seconds: float) -> None:
+    path = tmp_path / f"out.{ext}"
+    path.write_bytes(media.render("video", ext, 1280, 720, seconds, 23, True)[0])
+    ffmpeg_decode(path, "-f", "null", "-")
+    pcm = ffmpeg_decode(path, "-map", "0:a", "-f", "s16le", "-")
+    assert len(pcm) == 2 * round(seconds * media.AUDIO_RATE) and any(pcm)
+    video, audio = ffprobe(path)["streams"]
+    assert (video["codec_type"], audio["codec_type"]) == ("video", "audio")
+    assert audio["codec_name"] == "pcm_s16le" and int(audio["sample_rate"]) == media.AUDIO_RATE
+    assert float(audio["duration"]) == pytest.approx(seconds, abs=0.01)
+    silent = media.render("video", ext, 1280, 720, seconds, 23)[0]
+    assert [s["codec_type"] for s in ffprobe(_write(tmp_path, ext, silent))["streams"]] == [
+        "video"]
+
+
+def _write(tmp_path: Path, ext: str, data: bytes) -> Path:
+    path = tmp_path / f"silent.{ext}"
+    path.write_bytes(data)
+    return path
+
+
+@needs_ffmpeg
 @pytest.mark.parametrize("ext", ["wav", "mp3", "flac", "ogg"])
 @pytest.mark.parametrize("seconds", [10.0, 2.5, 0.5, 15.0])
 def test_ffmpeg_decodes_audio(tmp_path: Path, ext: str, seconds: float) -> None:

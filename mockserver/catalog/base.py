@@ -231,6 +231,15 @@ class Output:
     size_field: str = "ratio"
     resolution_field: str | None = "resolution"
     size_by: Mapping[str, Mapping[Any, str]] = field(default_factory=dict)
+    # Whether a video carries an audio track: a fixed answer, or a condition on the body
+    # with the row's defaults applied (``when(audio=True)``).
+    audio: bool | When = False
+
+    def has_audio(self, merged: Mapping[str, Any]) -> bool:
+        """Whether the output of a request (defaults applied) has an audio track."""
+        if self.kind != "video":
+            return False
+        return self.audio.holds(merged) if isinstance(self.audio, When) else bool(self.audio)
 
 
 # Legacy form of a price rule: (field, value, rate).
@@ -386,6 +395,7 @@ class PlannedOutput:
     width: int
     height: int
     seconds: float
+    audio: bool = False
 
 
 def parse_size(value: Any, fallback: str) -> tuple[int, int]:
@@ -447,7 +457,8 @@ def planned_outputs(row: ModelRow, body: Mapping[str, Any]) -> list[PlannedOutpu
         value = merged.get(out.count_field)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             count = int(value)
-    return [PlannedOutput(kind, ext, w, h, seconds) for _ in range(max(1, count))]
+    audio = kind == "video" and out.has_audio(merged)
+    return [PlannedOutput(kind, ext, w, h, seconds, audio) for _ in range(max(1, count))]
 
 
 def estimate_credits(row: ModelRow, body: Mapping[str, Any],

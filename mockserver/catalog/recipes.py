@@ -26,6 +26,7 @@ from runway_mock.catalog.base import (
     ratios,
     req,
     sizes,
+    when,
 )
 from runway_mock.catalog.shapes import KLING_PRO, KLING_STANDARD, VIDEO_URI_ITEM
 from runway_mock.schema import Str
@@ -45,7 +46,9 @@ def _version(values: tuple[str, ...] = VERSIONS) -> dict:
 
 
 def _video(size: str, seconds: float) -> Output:
-    return Output("video", "mp4", default_size=size, default_seconds=seconds)
+    # Audio as asked; the defaults (the public spec's) are set per recipe below.
+    return Output("video", "mp4", default_size=size, default_seconds=seconds,
+                  audio=when(audio=True))
 
 
 def _recipe(row: ModelRow, summary: str) -> Endpoint:
@@ -86,7 +89,7 @@ MULTI_SHOT_VIDEO = _recipe(ModelRow(
     },
     _video("1280:720", 10),
     Price("second", 15, by=(("ratio", KLING_PRO, 25),)),
-    latency=120, discriminator=None, defaults={"duration": 10},
+    latency=120, discriminator=None, defaults={"duration": 10, "audio": True},
     variant_key="mode",
     variants={
         "auto": {"prompt": req(Str(1, 2500, doc="A story the recipe splits into 5 shots."))},
@@ -109,7 +112,7 @@ PRODUCT_AD = _recipe(ModelRow(
         "userConcept": opt(Str(0, 3500)),
     },
     _video("1280:720", 10), Price("second", 20), latency=120, discriminator=None,
-    defaults={"duration": 10},
+    defaults={"duration": 10, "audio": False},
 ), "Run the product ad recipe: a video ad from product images.")
 
 PRODUCT_CAMPAIGN_IMAGE = _recipe(ModelRow(
@@ -132,7 +135,7 @@ PRODUCT_SWAP = _recipe(ModelRow(
         "resolution": opt(Enum(("720p", "1080p"))),
     },
     _video("1280:720", 10), Price("second", 25, by=(("resolution", "1080p", 35),)),
-    latency=120, discriminator=None, defaults={"duration": 10},
+    latency=120, discriminator=None, defaults={"duration": 10, "audio": True},
 ), "Run the product swap recipe: replace a product in a reference video.")
 
 PRODUCT_UGC = _recipe(ModelRow(
@@ -148,7 +151,7 @@ PRODUCT_UGC = _recipe(ModelRow(
         "userConcept": opt(Str(0, 3500)),
     },
     _video("720:1280", 15), Price("second", 20), latency=120, discriminator=None,
-    defaults={"duration": 15},
+    defaults={"duration": 15, "audio": True},
 ), "Run the product UGC recipe: a creator-style video of a character with a product.")
 
 RECIPES = (AD_LOCALIZATION, MARKETING_STOCK_IMAGE, MULTI_SHOT_VIDEO, PRODUCT_AD,

@@ -86,6 +86,8 @@ from runway_mock.schema import AnyOf, Const, Num, Str
 I2V, T2V, V2V = "image_to_video", "text_to_video", "video_to_video"
 
 MP4 = Output("video", "mp4")
+# An audio track when the request's ``audio`` (with the row's default applied) is true.
+WITH_AUDIO = when(audio=True)
 
 GEN45_FORMATS = (
     "mp4", "prores", "png_sequence", "hdr10", "hlg", "sdr_rec709_10bit", "hdr_pq_12bit_master",
@@ -166,7 +168,7 @@ def _veo(model: str, mode: str, rate: float, audio_rate: float) -> ModelRow:
     else:
         props = {"promptText": req(prompt(1000)), **props}
     return ModelRow(
-        model, props, MP4,
+        model, props, Output("video", "mp4", audio=WITH_AUDIO),
         Price("second", rate, by=(("audio", True, audio_rate),), source="skills"),
         latency=80, defaults={"duration": 8, "audio": True},
         rules=(unique_positions("promptImage"),),
@@ -230,7 +232,10 @@ def _kling3(model: str, sizes_: tuple[str, ...], rate: float, mode: str,
             # promptText is optional (SDK docstring): only shotType "intelligence" needs it.
             props = {"ratio": req(ratios(*sizes_)), **props}
             rules = (R.multi_prompt(),)
-    return ModelRow(model, props, _video(size=sizes_[0]), _per_second(rate, mode),
+    # Kling's audio default is not documented: off assumed. Video edits carry sound when
+    # keepOriginalSound asks for it.
+    audio = when({"providerSettings.keepOriginalSound": True}) if mode == V2V else WITH_AUDIO
+    return ModelRow(model, props, _video(size=sizes_[0], audio=audio), _per_second(rate, mode),
                     latency=100 if "4k" in model else 80, defaults={"duration": 5},
                     rules=rules)
 
@@ -323,10 +328,11 @@ def _seedance(model: str, sizes_: tuple[str, ...], rate: float, mode: str) -> Mo
                                "Edit mode requires duration 'auto'"),
             ]
     out = _video(seconds=5, max_seconds=longest, format_field="outputFormat",
-                 formats={"mp4": _MP4, "mov": _MOV} if v25 else {})
+                 formats={"mp4": _MP4, "mov": _MOV} if v25 else {}, audio=WITH_AUDIO)
     price = Price("second", rate, by=by, source="skills" if model == "seedance2" else "assumed")
+    # audio "Defaults to true" (SDK docstring for seedance2_5; the public spec for all four).
     return ModelRow(model, props, out, price, latency=110 if v25 else 90,
-                    defaults={"duration": 5}, rules=tuple(rules))
+                    defaults={"duration": 5, "audio": True}, rules=tuple(rules))
 
 
 def _seedance_family(mode: str) -> list[ModelRow]:
@@ -388,7 +394,8 @@ def _wan3(model: str, rate: float, mode: str) -> ModelRow:
                  R.keyframe_ratio("promptImage", "ratio", WAN_AUTO))
     else:
         props["references"] = opt(image_refs(10))
-    return ModelRow(model, props, _video(), Price("second", rate), latency=90,
+    # wan3's audio default is not documented: off assumed.
+    return ModelRow(model, props, _video(audio=WITH_AUDIO), Price("second", rate), latency=90,
                     defaults={"duration": 5}, rules=rules)
 
 
@@ -498,8 +505,9 @@ IMAGE_TO_VIDEO = Endpoint(
                 "duration": opt(Enum((8,))),
                 "seed": opt(SEED),
             },
-            MP4, Price("second", 40, source="skills"), latency=90, legacy=True,
-            defaults={"duration": 8},
+            # Veo 3 always speaks (billed at veo's audio rate): assumed.
+            Output("video", "mp4", audio=True), Price("second", 40, source="skills"),
+            latency=90, legacy=True, defaults={"duration": 8},
         ),
     ),
 )
@@ -532,8 +540,9 @@ TEXT_TO_VIDEO = Endpoint(
                 "duration": opt(Enum((8,))),
                 "seed": opt(SEED),
             },
-            MP4, Price("second", 40, source="skills"), latency=90, legacy=True,
-            defaults={"duration": 8},
+            # Veo 3 always speaks (billed at veo's audio rate): assumed.
+            Output("video", "mp4", audio=True), Price("second", 40, source="skills"),
+            latency=90, legacy=True, defaults={"duration": 8},
         ),
     ),
 )

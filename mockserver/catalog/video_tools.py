@@ -129,7 +129,8 @@ AVATAR_VIDEOS = Endpoint(
         ModelRow(
             "gwm1_avatars",
             {"avatar": req(AVATAR), "speech": req(SPEECH)},
-            Output("video", "mp4", seconds_field=None, default_seconds=10),
+            # A speaking avatar: the video carries the speech.
+            Output("video", "mp4", seconds_field=None, default_seconds=10, audio=True),
             Price("second", 5), latency=60,
             usage_id="gwm1_avatar_async_text_to_video",
             usage_by=((when({"speech.type": "audio"}), "gwm1_avatar_async_audio_to_video"),

@@ -41,14 +41,16 @@ MAX_SIDE = 65535
 AUDIO_RATE = 8000
 ASPECT_TOLERANCE = 0.02
 _ASPECT_GOAL = 0.015  # what fit_size aims for, leaving a margin under the promised tolerance
-ARCHIVE_MAX_FRAMES = 8
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 @functools.lru_cache(maxsize=256)
 def render(kind: str, ext: str, width: int, height: int, seconds: float,
-           seed: int) -> tuple[bytes, str]:
-    """Return (file bytes, content type) for a ``kind``/``ext`` artifact of that size and length."""
+           seed: int, audio: bool = False) -> tuple[bytes, str]:
+    """Return (file bytes, content type) for a ``kind``/``ext`` artifact of that size and length.
+
+    ``audio`` gives a video a PCM sound track as long as the picture.
+    """
     kind = str(kind).lower()
     ext = str(ext).lower().lstrip(".")
     if kind not in KINDS:
@@ -65,7 +67,7 @@ def render(kind: str, ext: str, width: int, height: int, seconds: float,
         data = _render_image(ext, int(width), int(height), seed)
     elif kind == "video":
         w, h = fit_size(int(width), int(height), VIDEO_LIMIT, even=True)
-        data = _mp4(w, h, seconds, seed, quicktime=ext == "mov")
+        data = _mp4(w, h, seconds, seed, quicktime=ext == "mov", audio=bool(audio))
     elif kind == "audio":
         data = {"wav": _wav, "mp3": _mp3, "flac": _flac, "ogg": _ogg_opus}[ext](seconds, seed)
     else:
@@ -579,7 +581,62 @@ _MATRIX = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
 _TIMESCALE = 1000
 
 
-def _mp4(width: int, height: int, seconds: float, seed: int, *, quicktime: bool) -> bytes:
+def _sound_track(seconds: float, seed: int, *, quicktime: bool, movie_duration: int,
+                 chunk_offset: int) -> bytes:
+    """A ``trak`` of mono 16-bit little-endian PCM (``sowt``) at AUDIO_RATE, one chunk.
+
+    ``sowt`` needs no codec configuration box and ffmpeg, QuickTime and browsers'
+    demuxers read it in both .mov and .mp4 files.
+    """
+    count = max(1, round(seconds * AUDIO_RATE))
+    sowt = _box(b"sowt", b"\x00" * 6, struct.pack(">H", 1),
+                struct.pack(">HHI", 0, 0, 0),  # sound description version 0, revision, vendor
+                struct.pack(">HHHH", 1, 16, 0, 0),  # mono, 16 bits, no compression id
+                struct.pack(">I", AUDIO_RATE << 16))
+    stbl = _box(
+        b"stbl",
+        _full_box(b"stsd", 0, 0, struct.pack(">I", 1), sowt),
+        _full_box(b"stts", 0, 0, struct.pack(">III", 1, count, 1)),
+        _full_box(b"stsc", 0, 0, struct.pack(">IIII", 1, 1, count, 1)),
+        _full_box(b"stsz", 0, 0, struct.pack(">II", 2, count)),
+        _full_box(b"stco", 0, 0, struct.pack(">II", 1, chunk_offset)),
+    )
+    if quicktime:
+        hdlr = _full_box(b"hdlr", 0, 0, b"mhlr", b"soun", b"\x00" * 12, b"\x0cSoundHandler")
+        data_handler = _full_box(b"hdlr", 0, 0, b"dhlr", b"alis", b"\x00" * 12,
+                                 b"\x0bDataHandler")
+        data_ref = _full_box(b"alis", 0, 1)
+        track_flags = 0xF
+    else:
+        hdlr = _full_box(b"hdlr", 0, 0, b"\x00" * 4, b"soun", b"\x00" * 12, b"SoundHandler\x00")
+        data_handler = b""
+        data_ref = _full_box(b"url ", 0, 1)
+        track_flags = 3
+    return _box(
+        b"trak",
+        _full_box(b"tkhd", 0, track_flags, struct.pack(">IIIII", 0, 0, 2, 0, movie_duration),
+                  b"\x00" * 8, struct.pack(">hhhH", 0, 1, 0x100, 0), _MATRIX,
+                  struct.pack(">II", 0, 0)),
+        _box(
+            b"mdia",
+            _full_box(b"mdhd", 0, 0, struct.pack(">IIIIHH", 0, 0, AUDIO_RATE, count, 0x55C4, 0)),
+            hdlr,
+            _box(b"minf", _full_box(b"smhd", 0, 0, struct.pack(">hH", 0, 0)), data_handler,
+                 _box(b"dinf", _full_box(b"dref", 0, 0, struct.pack(">I", 1), data_ref)),
+                 stbl),
+        ),
+    )
+
+
+def _sound_samples(seconds: float, seed: int) -> bytes:
+    """The PCM of a video's sound track: the seed's quiet tone, little-endian."""
+    tone = _tone(seed)
+    count = max(1, round(seconds * AUDIO_RATE))
+    return struct.pack(f"<{count}h", *_tone_samples(tone, count))
+
+
+def _mp4(width: int, height: int, seconds: float, seed: int, *, quicktime: bool,
+         audio: bool = False) -> bytes:
     duration = max(1, round(seconds * _TIMESCALE))
     frames = -(-duration // _TIMESCALE)
     # One picture a second; the last one lasts only as long as the remainder.
@@ -638,7 +695,7 @@ def _mp4(width: int, height: int, seconds: float, seed: int, *, quicktime: bool)
             b"moov",
             _full_box(b"mvhd", 0, 0, struct.pack(">IIII", 0, 0, _TIMESCALE, duration),
                       struct.pack(">IH", 0x10000, 0x100), b"\x00" * 10, _MATRIX,
-                      b"\x00" * 24, struct.pack(">I", 2)),
+                      b"\x00" * 24, struct.pack(">I", 3 if audio else 2)),
             _box(
                 b"trak",
                 _full_box(b"tkhd", 0, track_flags, struct.pack(">IIIII", 0, 0, 1, 0, duration),
@@ -659,6 +716,8 @@ def _mp4(width: int, height: int, seconds: float, seed: int, *, quicktime: bool)
                     ),
                 ),
             ),
+            _sound_track(seconds, seed, quicktime=quicktime, movie_duration=duration,
+                         chunk_offset=chunk_offset + video_bytes) if audio else b"",
         )
 
     if quicktime:
@@ -666,8 +725,11 @@ def _mp4(width: int, height: int, seconds: float, seed: int, *, quicktime: bool)
     else:
         ftyp = _box(b"ftyp", b"isom", struct.pack(">I", 0x200), b"isomiso2avc1mp41")
     # stco is fixed-size, so the moov length does not depend on the offset it records.
+    # The sound (if any) follows the pictures in mdat as one chunk.
+    video_bytes = sum(map(len, samples))
     offset = len(ftyp) + len(moov(0)) + 8
-    mdat = _box(b"mdat", *samples)
+    sound = _sound_samples(seconds, seed) if audio else b""
+    mdat = _box(b"mdat", *samples, sound)
     return ftyp + moov(offset) + mdat
 
 
@@ -876,7 +938,8 @@ def _ogg_opus(seconds: float, seed: int) -> bytes:
 
 def _zip_frames(width: int, height: int, seconds: float, seed: int) -> bytes:
     w, h = fit_size(width, height, IMAGE_LIMIT)
-    frames = max(1, min(ARCHIVE_MAX_FRAMES, math.ceil(seconds)))
+    # One frame a second, the frame rate of the emulator's videos.
+    frames = max(1, math.ceil(round(seconds, 3)))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for i in range(frames):

@@ -26,7 +26,8 @@ def download(task_id: str, index: int, ext: str) -> Response:
 
     seed = rt.source.integer("artifact", task_id, index)
     data, content_type = media.render(plan["kind"], plan["ext"], plan["width"],
-                                      plan["height"], plan["seconds"], seed)
+                                      plan["height"], plan["seconds"], seed,
+                                      bool(plan.get("audio", False)))
     resp = Response(data, content_type=content_type)
     resp.headers["Cache-Control"] = "private, max-age=86400"
     resp.headers["Content-Disposition"] = f'inline; filename="{task_id}_{index}.{ext}"'
