@@ -11,28 +11,41 @@ last one when asked more often; a request with no recording fails the test.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 import socket
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-import yaml
-
-SCRUBBED = "[scrubbed]"
-EMULATOR_HOST = "emulator.invalid"
-# What the linter refuses to find in a cassette.
-KEY_LIKE = re.compile(r"Bearer[ \t]+[A-Za-z0-9._~+/=-]{8,}|key_[0-9a-f]{16,}")
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}")
-_KEY = re.compile(r"key_[0-9a-f]{16,}")
-_BEARER = re.compile(r"(Bearer[ \t]+)[A-Za-z0-9._~+/=-]{8,}")
-KEEP_REQUEST_HEADERS = ("content-type", "x-runway-version", "authorization")
-KEEP_RESPONSE_HEADERS = ("content-type", "retry-after", "retry-after-ms", "allow", "location")
-LOOPBACK = ("127.0.0.1", "localhost", "::1", "inprocess.invalid", "replay.invalid")
+# The format, scrubbing and matching live in ``runway_mock.cassettes`` (shared with the
+# recording proxy, the replay server and drift); this module adds VCR.py's recording.
+from runway_mock.cassettes import (
+    EMULATOR_HOST,
+    KEEP_REQUEST_HEADERS,
+    KEEP_RESPONSE_HEADERS,
+    KEY_LIKE,
+    LOOPBACK,
+    SCRUBBED,
+    Request,
+    cassette_path,
+    data_differences,
+    differences,
+    interactions,
+    json_or_bytes,
+    lint,
+    lint_text,
+    load_text,
+    local_host,
+    metadata_summary,
+    read,
+    read_metadata,
+    rewrite_uri,
+    scrub_authorization,
+    scrub_signatures,
+    scrub_text,
+)
+from runway_mock.cassettes import dump as _dump
 
 
 class NetworkBlocked(OSError):
@@ -43,67 +56,6 @@ class ReplayMiss(AssertionError):
     """A request has no recording in the test's cassette."""
 
 
-def cassette_path(root: Path, nodeid: str) -> Path:
-    """Where the cassette of test ``nodeid`` lives under ``root``."""
-    file_part, _, name = nodeid.partition("::")
-    module = Path(file_part).stem
-    name = name.replace("::", ".")
-    base, _, param = name.partition("[")
-    param = param.removesuffix("]")
-    safe = re.sub(r"[^A-Za-z0-9_.=-]+", "-", param).strip("-")
-    if safe != param:
-        # Different ids can clean up to the same text ("Bearer" and "Bearer "): keep apart.
-        safe += "-" + hashlib.sha256(param.encode()).hexdigest()[:8]
-    return root / module / (f"{base}-{safe}.yaml" if param else f"{base}.yaml")
-
-
-def scrub_text(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """``text`` with known secrets, bearer tokens, ``key_...`` keys and JWTs replaced."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, SCRUBBED)
-    text = _BEARER.sub(lambda m: m.group(1) + SCRUBBED, text)
-    text = _KEY.sub("key_" + SCRUBBED, text)
-    return _JWT.sub(SCRUBBED, text)
-
-
-def scrub_authorization(value: str) -> str:
-    """Keep the scheme (so auth contracts still read), drop the credential."""
-    scheme, _, cred = value.partition(" ")
-    if not cred.strip():
-        return value
-    return f"{scheme} {SCRUBBED}"
-
-
-def lint_text(text: str) -> list[str]:
-    """Every key-like string in ``text``."""
-    return [m.group(0) for m in KEY_LIKE.finditer(text)]
-
-
-def lint(root: Path) -> list[tuple[Path, str]]:
-    """(cassette, match) for every key-like string in the cassettes under ``root``."""
-    out = []
-    for path in sorted(root.rglob("*.yaml")):
-        out.extend((path, hit) for hit in lint_text(path.read_text(encoding="utf-8")))
-    return out
-
-
-def read(path: Path) -> dict[str, Any]:
-    """A cassette file as data (``metadata``, ``interactions``)."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
-
-
-def read_metadata(path: Path) -> dict[str, Any] | None:
-    """The metadata block of a cassette, or None when there is no cassette."""
-    if not path.is_file():
-        return None
-    return read(path).get("metadata") or {}
-
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
 class _Serializer:
     """VCR serializer that writes the metadata block first and reads it back unchanged."""
 
@@ -112,52 +64,27 @@ class _Serializer:
 
     def serialize(self, data: dict[str, Any]) -> str:
         """YAML text: the metadata block, then VCR's version and interactions."""
-        doc = {"metadata": self.metadata, **data}
-        return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+        return _dump(self.metadata, data)
 
     @staticmethod
     def deserialize(text: str) -> dict[str, Any]:
         """The cassette's data (VCR reads ``interactions``; ``metadata`` rides along)."""
-        return yaml.load(text, Loader=_Loader)
-
-
-def _local_host(host: str | None) -> bool:
-    return bool(host) and (host in LOOPBACK or host.endswith(".invalid"))
-
-
-def _rewrite_uri(uri: str) -> str:
-    parts = urlsplit(uri)
-    if _local_host(parts.hostname):
-        return urlunsplit(("http", EMULATOR_HOST, parts.path, parts.query, parts.fragment))
-    return uri
-
-
-def _json_or_none(body: Any) -> Any:
-    if body is None:
-        return None
-    if isinstance(body, str):
-        body = body.encode()
-    if not isinstance(body, (bytes, bytearray)) or not body.strip():
-        return None
-    try:
-        return json.loads(body)
-    except ValueError:
-        return bytes(body)
+        return load_text(text)
 
 
 def json_body(r1: Any, r2: Any) -> None:
     """VCR matcher: JSON bodies compare as data (key order ignored); others as bytes."""
-    a, b = _json_or_none(r1.body), _json_or_none(r2.body)
-    if a != b:
-        raise AssertionError(f"bodies differ: {a!r} != {b!r}")
+    found = data_differences(json_or_bytes(r1.body), json_or_bytes(r2.body))
+    if found:
+        raise AssertionError("; ".join(found))
 
 
 def runway_headers(r1: Any, r2: Any) -> None:
     """VCR matcher: the (scrubbed) Authorization and X-Runway-Version headers agree."""
-    for name in ("Authorization", "X-Runway-Version"):
-        if r1.headers.get(name) != r2.headers.get(name):
-            raise AssertionError(f"{name} differs: {r1.headers.get(name)!r} != "
-                                 f"{r2.headers.get(name)!r}")
+    found = differences(Request.of(r1.method, r1.uri, dict(r1.headers), None),
+                        Request.of(r2.method, r2.uri, dict(r2.headers), None), ("headers",))
+    if found:
+        raise AssertionError("; ".join(found))
 
 
 class Recorder:
@@ -182,7 +109,7 @@ class Recorder:
             name: scrub_authorization(value) if name.lower() == "authorization" else value
             for name, value in request.headers.items()
             if name.lower() in KEEP_REQUEST_HEADERS}
-        request.uri = _rewrite_uri(request.uri)
+        request.uri = rewrite_uri(request.uri)
         body = request.body
         if isinstance(body, (bytes, bytearray)) and body:
             text = body.decode("utf-8", errors="replace")
@@ -195,9 +122,9 @@ class Recorder:
         body = response.get("body", {}).get("string")
         if isinstance(body, (bytes, bytearray)) and body:
             text = body.decode("utf-8", errors="replace")
-            if self.base_url and _local_host(urlsplit(self.base_url).hostname):
+            if self.base_url and local_host(urlsplit(self.base_url).hostname):
                 text = text.replace(self.base_url, f"http://{EMULATOR_HOST}")
-            response["body"]["string"] = scrub_text(text, self.secrets).encode()
+            response["body"]["string"] = scrub_signatures(scrub_text(text, self.secrets)).encode()
         return response
 
     # -- replay order --------------------------------------------------------------
@@ -217,7 +144,7 @@ class Recorder:
         return response
 
     def _miss(self, request: Any) -> str:
-        body = _json_or_none(request.body)
+        body = json_or_bytes(request.body)
         return (f"no recording of {request.method} {urlsplit(request.uri).path} "
                 f"(body {body!r}) in {self.path}; re-record the cassettes (see "
                 "cassettes/README.md) if the contract or the Hypothesis version changed")
@@ -285,33 +212,9 @@ def no_network() -> Iterator[None]:
          socket.create_connection) = saved  # type: ignore[method-assign,assignment]
 
 
-def interactions(path: Path) -> list[dict[str, Any]]:
-    """The recorded (request, response) pairs of a cassette, decoded for reading."""
-    out = []
-    for item in read(path).get("interactions") or []:
-        req, resp = item["request"], item["response"]
-        out.append({
-            "method": req["method"],
-            "uri": req["uri"],
-            "headers": {k: (v[0] if isinstance(v, list) else v)
-                        for k, v in (req.get("headers") or {}).items()},
-            "body": req.get("body"),
-            "status": resp["status"]["code"],
-            "response_headers": {k.lower(): (v[0] if isinstance(v, list) else v)
-                                 for k, v in (resp.get("headers") or {}).items()},
-            "response_body": (resp.get("body") or {}).get("string"),
-        })
-    return out
-
-
-def metadata_summary(meta: Mapping[str, Any]) -> str:
-    """One line describing where and when a cassette was recorded."""
-    return (f"{meta.get('target')} ({meta.get('recordedAgainst')}), API {meta.get('apiVersion')}, "
-            f"{meta.get('recordedAt')}, seed {meta.get('hypothesis', {}).get('seed')}")
-
-
 __all__ = [
-    "KEY_LIKE", "SCRUBBED", "NetworkBlocked", "Recorder", "ReplayMiss", "cassette_path",
-    "interactions", "lint", "lint_text", "metadata_summary", "no_network", "read",
-    "read_metadata", "scrub_authorization", "scrub_text",
+    "EMULATOR_HOST", "KEEP_REQUEST_HEADERS", "KEEP_RESPONSE_HEADERS", "KEY_LIKE", "LOOPBACK",
+    "SCRUBBED", "NetworkBlocked", "Recorder", "ReplayMiss", "cassette_path", "interactions",
+    "lint", "lint_text", "metadata_summary", "no_network", "read", "read_metadata",
+    "scrub_authorization", "scrub_signatures", "scrub_text",
 ]

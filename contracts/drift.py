@@ -1,11 +1,13 @@
 """``runway-mock drift``: replay recorded cassettes against the emulator and report drift.
 
+Reads the contract kit's cassettes and the recording proxy's (``runway-mock record``).
 Every request of every cassette is sent, in order, to a fresh in-process emulator (the
 same seed and per-test key as an emulator recording, so ids and timings repeat; ids of
 other recordings are mapped as they appear). Each response is compared with the
-recording by shape, not value: the status, the content type, and the JSON key sets and
-value types (ids, timestamps, URLs and numbers may differ). Differences are reported per
-endpoint; ``--strict`` exits 1 when there are any.
+recording by shape, not value: the status, the content type, the JSON key sets and value
+types (ids, timestamps, URLs and numbers may differ), the wording of error messages and
+the ``Retry-After``/``retry-after-ms``/``Allow`` headers. Differences are reported per
+endpoint; ``--strict`` exits 1 when there are any. Needs only the base install.
 """
 
 from __future__ import annotations
@@ -151,15 +153,16 @@ def _mime(value: str | None) -> str:
 def _app_for(meta: dict[str, Any]) -> tuple[Any, str]:
     """A fresh emulator as the recording saw it, and the key to call it with."""
     from runway_mock import create_app
+    from runway_mock.cassettes import key_for_test
     from runway_mock.clock import fake_clock
-    from runway_mock.contracts.targets import key_for_test
 
     emulator = meta.get("emulator") or {}
     seed = emulator.get("seed") or 0
     start = emulator.get("clock")
     clock = fake_clock(start) if isinstance(start, (int, float)) else fake_clock()
     app = create_app({"seed": seed, "initial_credits": DRIFT_CREDITS}, clock=clock)
-    key = key_for_test(meta["test"]) if emulator.get("key") == "per-test" else DRIFT_KEY
+    per_test = emulator.get("key") == "per-test" and "test" in meta
+    key = key_for_test(meta["test"]) if per_test else DRIFT_KEY
     return app, key
 
 
@@ -170,7 +173,7 @@ def _map_ids(text: str, ids: dict[str, str]) -> str:
 
 
 def _headers(recorded: dict[str, Any], key: str) -> dict[str, str]:
-    from runway_mock.contracts.cassettes import SCRUBBED
+    from runway_mock.cassettes import SCRUBBED
 
     return {name: value.replace(SCRUBBED, key) if name.lower() == "authorization" else value
             for name, value in recorded.items()}
@@ -178,10 +181,10 @@ def _headers(recorded: dict[str, Any], key: str) -> dict[str, str]:
 
 def replay_cassette(path: Path, report: Report) -> None:
     """Send one cassette's requests to a fresh emulator and add the drift to ``report``."""
-    from runway_mock.contracts import cassettes
+    from runway_mock import cassettes
 
     meta = cassettes.read_metadata(path) or {}
-    if meta.get("skipped") or "test" not in meta:
+    if meta.get("skipped") or not ("test" in meta or meta.get("recorder")):
         report.skipped += 1
         return
     report.cassettes += 1
@@ -198,7 +201,7 @@ def replay_cassette(path: Path, report: Report) -> None:
             body = _map_ids(body.replace(cassettes.SCRUBBED, key), ids)
         resp = client.open(target, method=item["method"], data=body,
                            headers=_headers(item["headers"], key))
-        if url.path.startswith("/_mock/"):
+        if url.path.startswith(("/_mock/", "/_replay/")):
             continue  # the control API is the emulator's own, not Runway's
         _compare(report.endpoints[template(item["method"], url.path)], item, resp, ids)
 
@@ -229,9 +232,56 @@ def _compare(entry: EndpointReport, item: dict[str, Any], resp: Any,
                     f"{emulated_body.get('status')} from the emulator (timing)"] += 1
     elif item["status"] == resp.status_code:
         findings.extend(compare_shapes(shape(recorded_body), shape(emulated_body)))
+        findings.extend(_wording(recorded_body, emulated_body))
+    findings.extend(_header_findings(item["response_headers"], resp.headers))
     if findings:
         entry.drifted += 1
         entry.findings.update(findings)
+
+
+# Response headers whose presence and form clients act on (retry timing, allowed methods).
+COMPARED_HEADERS = ("retry-after", "retry-after-ms", "allow")
+
+
+def _wording(recorded: Any, emulated: Any) -> list[str]:
+    """An error message worded differently (SDKs and people read it)."""
+    if not (isinstance(recorded, dict) and isinstance(emulated, dict)):
+        return []
+    old, new = recorded.get("error"), emulated.get("error")
+    if isinstance(old, str) and isinstance(new, str) and old != new:
+        return [f"error: {_clip(old)!r} recorded, {_clip(new)!r} from the emulator"]
+    return []
+
+
+def _clip(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _header_findings(recorded: dict[str, str], emulated: Any) -> list[str]:
+    """Retry-After and friends: present on one side only, or not a number on one side."""
+    out = []
+    for name in COMPARED_HEADERS:
+        old = recorded.get(name)
+        new = emulated.get(name)
+        label = {"retry-after": "Retry-After", "allow": "Allow"}.get(name, name)
+        if old is not None and new is None:
+            out.append(f"header {label}: recorded, missing from the emulator")
+        elif old is None and new is not None:
+            out.append(f"header {label}: sent by the emulator, not recorded")
+        elif old is not None and name != "allow" and _number(old) != _number(new):
+            out.append(f"header {label}: {old!r} recorded, {new!r} from the emulator")
+        elif name == "allow" and old is not None and (
+                {m.strip() for m in old.split(",")} != {m.strip() for m in new.split(",")}):
+            out.append(f"header Allow: {old!r} recorded, {new!r} from the emulator")
+    return out
 
 
 def cassette_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -252,8 +302,8 @@ def drift(paths: Iterable[str | Path]) -> Report:
 
 def format_report(report: Report, limit: int = 10) -> str:
     """A human-readable drift report."""
-    lines = [f"replayed {report.cassettes} cassettes ({report.skipped} skipped when recorded) "
-             f"against the emulator"]
+    lines = [f"replayed {report.cassettes} cassettes ({report.skipped} skipped: recorded as "
+             "skipped, or not a recording) against the emulator"]
     total = sum(e.interactions for e in report.endpoints.values())
     for name, entry in sorted(report.endpoints.items()):
         mark = "DRIFT" if entry.drifted else "ok"
@@ -263,8 +313,8 @@ def format_report(report: Report, limit: int = 10) -> str:
             lines.append(f"          {finding} (x{n})")
         for note, n in entry.notes.most_common(3):
             lines.append(f"          note: {note} (x{n})")
-    lines.append(f"{report.drifted} of {total} recorded responses differ in shape, status or "
-                 "content type" if report.drifted else
+    lines.append(f"{report.drifted} of {total} recorded responses differ in status, shape, "
+                 "content type, error wording or headers" if report.drifted else
                  f"no drift: all {total} recorded responses match the emulator's in shape")
     return "\n".join(lines)
 

@@ -10,7 +10,6 @@ plain ``requests``, one API key, JSON replies, and the budget guard on task crea
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
@@ -24,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from runway_mock.cassettes import key_for_test
 from runway_mock.catalog import ENDPOINTS
 from runway_mock.contracts import strategies
 from runway_mock.contracts.checks import TERMINAL
@@ -52,11 +52,6 @@ class ContractUsageError(Exception):
 
 class BudgetExhausted(unittest.SkipTest):
     """Creating one more task could cross the live credit budget (the test is skipped)."""
-
-
-def key_for_test(nodeid: str) -> str:
-    """The API key an emulator target uses for one test: its own tenant, stable per test."""
-    return "contract-" + hashlib.sha256(nodeid.encode()).hexdigest()[:20]
 
 
 # ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from functools import partial
 
 DEFAULT_PORT = 8127
 # Modules that contribute verbs (client verbs, contract drift); missing ones are skipped.
-COMMAND_MODULES = ("runway_mock.client.cli", "runway_mock.contracts.drift")
+COMMAND_MODULES = ("runway_mock.client.cli", "runway_mock.contracts.drift", "runway_mock.proxy")
 
 
 def is_loopback(host: str) -> bool:
@@ -54,6 +54,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     build = partial(serving.build_app, config, args.faults)
     try:
+        from runway_mock.replay import replay_builder
+
+        build = replay_builder(build, args, workers)  # --replay DIR: runway_mock/replay.py
         if args.server == "waitress":
             serving.check_workers(workers, store)
             if workers > 1:
@@ -108,6 +111,9 @@ def build_parser(*, extra: bool = True) -> argparse.ArgumentParser:
                        help="where state lives: memory (default), sqlite:PATH (one machine, "
                             "durable, shared by workers) or redis://HOST:PORT/DB (shared by "
                             "hosts); env RUNWAY_MOCK_STORE")
+    from runway_mock.replay import add_serve_options
+
+    add_serve_options(serve)
     serve.set_defaults(func=_serve)
 
     routes = sub.add_parser("routes", help="print the API operations the emulator serves")

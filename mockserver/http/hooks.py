@@ -256,6 +256,8 @@ def journal_finish(response: Response) -> Response:
         "taskId": (request.view_args or {}).get("task_id"),
         "request": _request_body(),
         "response": _response_body(response, dropped),
+        # Set by the replay server (runway_mock/replay.py) for answers it left to us.
+        "source": request.environ.get("runway_mock.source"),
     }
     made = created()
     if made is not None and response.status_code == 200:
