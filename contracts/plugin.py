@@ -47,8 +47,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     _add(group, ["--record", "--runway-record"], dest="runway_record", action="store_true",
          default=False, help="record one cassette per contract test (server or live target)")
     _add(group, ["--cassette-dir", "--runway-cassette-dir"], dest="runway_cassettes",
-         default=None, help="cassette directory (default: <rootdir>/cassettes; env "
-                            "RUNWAY_CONTRACT_CASSETTES)")
+         default=None, help="cassette directory (default: <rootdir>/cassettes when it holds "
+                            "cassettes or when recording, else the cassettes installed with "
+                            "the kit; env RUNWAY_CONTRACT_CASSETTES)")
     _add(group, ["--contract-seed", "--runway-contract-seed"], dest="runway_seed", type=int,
          default=None, help="Hypothesis seed of contract tests (env RUNWAY_CONTRACT_SEED)")
 
@@ -78,7 +79,8 @@ def pytest_configure(config: pytest.Config) -> None:
         budget = int(os.environ["RUNWAY_CONTRACT_BUDGET"])
     cassettes = (config.getoption("runway_cassettes")
                  or os.environ.get("RUNWAY_CONTRACT_CASSETTES")
-                 or str(Path(config.rootpath) / "cassettes"))
+                 or str(default_cassettes(Path(config.rootpath),
+                                          bool(config.getoption("runway_record")))))
     live = config.getoption("runway_live") or os.environ.get(
         "RUNWAY_CONTRACT_LIVE", "").strip().lower() in ("1", "true", "yes", "on")
     config.stash[_STASH] = {
@@ -90,6 +92,38 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.stash[_STASH]["target"] not in _TARGETS:
         raise pytest.UsageError(f"RUNWAY_CONTRACT_TARGET must be one of {', '.join(_TARGETS)}")
     _apply_options(config)
+
+
+def packaged_cassettes() -> Path | None:
+    """The committed cassettes installed with the kit (``runway_mock.contracts.recordings``,
+    the repository's ``cassettes/`` folder), or None when they are not installed."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("runway_mock.contracts.recordings")
+    except (ImportError, ValueError):
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if Path(location).is_dir():
+            return Path(location)
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "recordings", here.parent / "cassettes"):
+        if any(candidate.glob("*/*.yaml")):
+            return candidate
+    return None
+
+
+def default_cassettes(rootdir: Path, record: bool) -> Path:
+    """Where cassettes are read and written when no directory is given.
+
+    Recording writes under ``<rootdir>/cassettes``; replay reads it when it holds
+    cassettes, else the ones installed with the kit (so ``pytest --pyargs
+    runway_mock.contracts --target replay`` works in any folder).
+    """
+    local = rootdir / "cassettes"
+    if record or any(local.glob("*/*.yaml")):
+        return local
+    return packaged_cassettes() or local
 
 
 def _apply_options(config: pytest.Config) -> None:
@@ -171,6 +205,21 @@ def runway_target(pytestconfig: pytest.Config) -> Iterator[Any]:
         target.close()
 
 
+def contract_id(item: pytest.Item) -> str:
+    """The id of a test as a checkout names it (``contracts/test_x.py::test_y[p]``).
+
+    A kit test has the same id (and so the same cassette, key and metadata) whatever the
+    rootdir: run in the repository, or from an installed package with ``--pyargs``.
+    Tests outside the kit keep their own node id.
+    """
+    here = Path(__file__).resolve().parent
+    path = Path(str(getattr(item, "path", "") or ""))
+    if path.name and path.resolve().parent == here:
+        rest = item.nodeid.split("::", 1)[1] if "::" in item.nodeid else item.name
+        return f"contracts/{path.name}::{rest}"
+    return item.nodeid
+
+
 @pytest.fixture
 def runway_api(request: pytest.FixtureRequest, runway_target: Any) -> Iterator[Any]:
     """The contract kit's HTTP helper for this test (its own key; its cassette if any)."""
@@ -178,7 +227,7 @@ def runway_api(request: pytest.FixtureRequest, runway_target: Any) -> Iterator[A
 
     needs = [c for m in request.node.iter_markers("runway_needs") for c in m.args]
     freeze = "time" in needs or request.node.get_closest_marker("runway_frozen_clock") is not None
-    with session.api_for_test(request.node.nodeid, runway_target, needs,
+    with session.api_for_test(contract_id(request.node), runway_target, needs,
                               lambda: _skip_reason(request.node), freeze=freeze) as api:
         yield api
 

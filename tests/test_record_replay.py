@@ -344,3 +344,43 @@ def test_replay_command_serves_a_recording(foreign, tmp_path):
     finally:
         proc.terminate()
         proc.communicate(timeout=15)
+
+
+NODE_DIR = Path(__file__).parent / "node"
+
+
+def node_session(base_url: str, prompt: str, polls: int = 10) -> dict[str, Any]:
+    """tests/node/session.mjs: the official Node SDK's create -> poll -> download."""
+    import shutil
+
+    if shutil.which("node") is None:
+        pytest.skip("Node.js is not installed")
+    if not (NODE_DIR / "node_modules" / "@runwayml" / "sdk").exists():
+        pytest.skip("@runwayml/sdk is not installed: run npm install --prefix tests/node")
+    env = {**os.environ, "RUNWAYML_BASE_URL": base_url, "RUNWAYML_API_SECRET": KEY}
+    proc = subprocess.run(["node", str(NODE_DIR / "session.mjs"),
+                           json.dumps({"prompt": prompt, "polls": polls})],
+                          cwd=NODE_DIR, env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.node
+def test_node_sdk_session_is_recorded_and_replayed_offline(foreign, tmp_path):
+    import hashlib
+
+    up, upstream_url = foreign
+    proxy, root = _record(tmp_path, upstream_url, with_media=True)
+    with served(proxy) as proxy_url:
+        recorded = node_session(proxy_url, "a heron")
+    assert [s["status"] for s in recorded["states"]] == ["PENDING", "RUNNING", "SUCCEEDED"]
+    assert recorded["files"] == [hashlib.sha256(PNG).hexdigest()]
+    assert KEY not in proxy.path.read_text() and not cassettes.lint(root)
+    seen = len(up.seen)
+    with served(build(root, create_app())) as replay_url:
+        replayed = node_session(replay_url, "a heron")
+    assert len(up.seen) == seen, "the replay reached the upstream"
+    assert replayed["created"] == recorded["created"]
+    assert _without_links(replayed["states"]) == _without_links(recorded["states"])
+    assert replayed["files"] == recorded["files"]
