@@ -363,13 +363,23 @@ def _respond(start_response: Callable[..., Any], status: int, headers: dict[str,
 # The command
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def _run(args: argparse.Namespace) -> int:
     import os
 
-    from runway_mock.cli import is_loopback
     from waitress.server import create_server
 
-    if not is_loopback(args.host):
+    if not _loopback(args.host):
         print("runway-mock record: the proxy forwards your API key; it binds loopback only "
               f"(got --host {args.host})", file=sys.stderr)
         return 2

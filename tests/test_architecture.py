@@ -9,7 +9,8 @@ Layers, from the top (a layer may import the ones its row names, and itself):
 ======== ====================================================== ==========================
 layer    modules                                                may import
 ======== ====================================================== ==========================
-entry    runway_mock, __main__, app, cli, serving, testing      everything in mockserver/
+entry    runway_mock, __main__, app, cli, serving, testing,     everything in mockserver/
+         proxy, replay
 http     http.*                                                 domain and everything below
 domain   domain.*                                               config, store, catalog,
                                                                 schema, media, foundation
@@ -18,7 +19,7 @@ media    media.*                                                foundation
 catalog  catalog.*                                              schema, foundation
 schema   schema                                                 foundation
 store    store.*                                                foundation
-found.   clock, rand, errors, version                           nothing of ours
+found.   clock, rand, errors, version, cassettes                nothing of ours
 client   client.*                                               catalog, schema, foundation
 contracts contracts.*                                           everything
 ======== ====================================================== ==========================
@@ -42,7 +43,7 @@ WEB = ("flask", "werkzeug", "waitress")
 
 LAYERS: dict[str, tuple[str, ...]] = {
     # layer: module prefixes (after "runway_mock."; "" is the package itself)
-    "entry": ("", "__main__", "app", "cli", "serving", "testing"),
+    "entry": ("", "__main__", "app", "cli", "serving", "testing", "proxy", "replay"),
     "http": ("http",),
     "domain": ("domain",),
     "config": ("config",),
@@ -50,7 +51,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "catalog": ("catalog",),
     "schema": ("schema",),
     "store": ("store",),
-    "foundation": ("clock", "rand", "errors", "version"),
+    "foundation": ("clock", "rand", "errors", "version", "cassettes"),
     "client": ("client",),
     "contracts": ("contracts",),
 }
