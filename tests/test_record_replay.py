@@ -168,8 +168,16 @@ def test_sdk_session_is_recorded_scrubbed_and_replayed_offline(foreign, tmp_path
     replay = build(root, create_app({"seed": 0}))
     with served(replay) as replay_url:
         replayed = sdk_session(replay_url, "a fox")
+        form = requests.post(replay_url + "/v1/uploads", headers=API, timeout=10,
+                             json={"filename": "a.png", "type": "ephemeral"}).json()
+        sent = requests.post(form["uploadUrl"], data=form["fields"], timeout=10,
+                             files={"file": ("a.png", PNG, "image/png")})
+        unknown = requests.get(replay_url + "/_replay/media/nothing.png", timeout=10)
         journal = requests.get(replay_url + "/_mock/journal", timeout=10).json()["entries"]
     assert len(up.seen) == up_seen, "the replay reached the upstream"
+    assert form["uploadUrl"].startswith(replay_url + "/_replay/uploads/")
+    assert form["fields"]["signature"] == "[scrubbed]" and sent.status_code == 204
+    assert unknown.status_code == 404 and "--with-media" in unknown.json()["error"]
     assert replayed["created"] == recorded["created"]  # ids as recorded
     assert _without_links(replayed["states"]) == _without_links(recorded["states"])
     assert replayed["states"][-1]["output"][0].startswith(replay_url + "/_replay/media/")
