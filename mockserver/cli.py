@@ -1,5 +1,7 @@
 """The ``runway-mock`` command line: serve the emulator, list its routes, and more.
 
+Serve options are declared once in ``runway_mock.options``.
+
 Other packages add verbs through ``COMMAND_MODULES``: each module named there has an
 ``add_parser(subparsers)`` that registers its verbs with ``func`` defaults.
 """
@@ -7,14 +9,15 @@ Other packages add verbs through ``COMMAND_MODULES``: each module named there ha
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import ipaddress
-import os
+import signal
+import socket
 import sys
 from collections.abc import Sequence
-from functools import partial
+from typing import Any
 
-DEFAULT_PORT = 8127
 # Modules that contribute verbs (client verbs, contract drift); missing ones are skipped.
 COMMAND_MODULES = ("runway_mock.client.cli", "runway_mock.contracts.drift", "runway_mock.proxy")
 
@@ -29,44 +32,139 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+class CliError(Exception):
+    """A one-line error for the user; ``main`` prints it and exits 2."""
+
+
+def _load_settings(args: argparse.Namespace) -> dict[str, Any]:
+    from runway_mock import options
+
+    given = {k: v for k, v in vars(args).items() if k in options.BY_DEST or k == "config"}
+    try:
+        return options.resolve(given)
+    except options.OptionError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _config(settings: dict[str, Any]) -> dict[str, Any]:
+    """The ``create_app`` config the resolved serve options ask for."""
+    config = {
+        "seed": settings["seed"], "time_scale": settings["time_scale"],
+        "initial_credits": settings["credits"], "tier": settings["tier"],
+        "admin_token": settings["admin_token"] or None,
+        "exposed": not is_loopback(settings["host"]), "public_url": settings["public_url"],
+        "unmetered": settings["unmetered"], "store": settings["store"],
+    }
+    if settings["retention"]:
+        config["retention_seconds"] = settings["retention"]
+    return config
+
+
+def build_app(settings: dict[str, Any]) -> Any:
+    """The emulator ``serve`` runs for ``settings``, its fault rules and saved state loaded."""
+    from runway_mock.app import create_app
+
+    try:
+        app = create_app(_config(settings))
+    except ValueError as exc:  # a bad --store URL, or a store that cannot be opened
+        raise CliError(f"--store: {exc}") from None
+    if settings["faults"]:
+        from runway_mock.domain import faults
+
+        try:
+            faults.load_file(app, settings["faults"])
+        except (OSError, ValueError) as exc:
+            raise CliError(f"--faults: {exc}") from None
+    if settings["load_state"]:
+        from runway_mock.domain import snapshot
+
+        try:
+            snapshot.load_file(app.extensions["runway_mock"], settings["load_state"])
+        except (OSError, ValueError) as exc:
+            raise CliError(f"--load-state: {exc}") from None
+    return app
+
+
 def _serve(args: argparse.Namespace) -> int:
     from runway_mock import serving
+    from runway_mock.http import access_log
 
-    admin = args.admin_token or os.environ.get("RUNWAY_MOCK_ADMIN_TOKEN") or None
-    exposed = not is_loopback(args.host)
-    config = {
-        "seed": args.seed, "time_scale": args.time_scale, "initial_credits": args.credits,
-        "tier": args.tier, "admin_token": admin, "exposed": exposed,
-        "public_url": args.public_url, "store": args.store,
-    }
-    if args.retention:
-        config["retention_seconds"] = args.retention
-    store = getattr(args, "store", None)
-    workers = args.workers or serving.default_workers(store)
+    settings = _load_settings(args)
+    access_log.configure(level=settings["log_level"], fmt=settings["log_format"],
+                         quiet=settings["quiet"])
+    store = settings.get("store")
+    workers = settings["workers"] or serving.default_workers(store)
+    host, port = settings["host"], settings["port"]
 
     def ready(url: str) -> None:
-        print(f"runway-mock serving the Runway API at {url}", flush=True)
-        print(f"  export RUNWAYML_BASE_URL={url}", flush=True)
-        print(f"  dashboard: {url}/_mock/ui", flush=True)
-        if exposed and admin is None:
+        print(f"runway-mock {_version()} serving the Runway API at {url}", flush=True)
+        if not settings["quiet"]:
+            print(f"  export RUNWAYML_BASE_URL={url}", flush=True)
+            print(f"  control API {url}/_mock  ·  dashboard {url}/_mock/ui", flush=True)
+            if settings["unmetered"]:
+                print("  unmetered: credits and daily quotas are counted, never enforced",
+                      flush=True)
+        if not is_loopback(host) and not settings["admin_token"]:
             print("  warning: bound beyond loopback with no --admin-token: the control API "
-                  "(/_mock) is disabled", flush=True)
+                  "(/_mock) and the dashboard are disabled", file=sys.stderr, flush=True)
 
-    build = partial(serving.build_app, config, args.faults)
     try:
+        serving.check_workers(workers, store)
+        if settings["server"] == "waitress" and workers > 1:
+            raise serving.ServeError("--server waitress runs one process: drop --workers")
+        _check_bindable(host, port)
+        from runway_mock.http import access_log as _log
         from runway_mock.replay import replay_builder
 
-        build = replay_builder(build, args, workers)  # --replay DIR: runway_mock/replay.py
-        if args.server == "waitress":
-            serving.check_workers(workers, store)
-            if workers > 1:
-                raise serving.ServeError("--server waitress runs one process: drop --workers")
-            return serving.serve_waitress(build, host=args.host, port=args.port,
-                                          threads=args.threads, on_ready=ready)
-        return serving.serve(build, host=args.host, port=args.port, workers=workers,
-                             threads=args.threads, store_spec=store, on_ready=ready)
+        # Built once, before any worker starts (errors in files surface here; workers fork
+        # with the app ready): the emulator, the replay app in front of it with --replay
+        # DIR, the access log around both.
+        emulator = build_app(settings)
+        served = replay_builder(lambda: emulator, argparse.Namespace(**settings), workers)()
+        app = served if settings["quiet"] else _log.AccessLog(served)
+        build = (lambda: app)  # noqa: E731
+        if settings["server"] == "waitress":
+            signal.signal(signal.SIGTERM, _stop_on_sigterm)
+            return serving.serve_waitress(build, host=host, port=port,
+                                          threads=settings["threads"], on_ready=ready)
+        return serving.serve(build, host=host, port=port, workers=workers,
+                             threads=settings["threads"], store_spec=store, on_ready=ready)
     except serving.ServeError as err:
-        return serving.main_error(err)
+        raise CliError(str(err)) from None
+
+
+def _check_bindable(host: str, port: int) -> None:
+    """Fail with one line now if ``host:port`` cannot be bound (the server binds later,
+    in its workers, where an error would be a traceback per worker)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host.strip("[]"), port))
+    except OSError as exc:
+        raise CliError(_bind_error(host, port, exc)) from None
+
+
+def _stop_on_sigterm(_signum: int, _frame: Any) -> None:
+    """SIGTERM (docker stop, CI teardown) stops serving cleanly, like Ctrl-C."""
+    raise KeyboardInterrupt
+
+
+def _bind_error(host: str, port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return (f"port {port} on {host} is already in use: stop what holds it, or pick "
+                "another with --port (0 picks a free one)")
+    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return f"cannot bind {host}: no such address on this machine (try --host 127.0.0.1)"
+    if exc.errno == errno.EACCES:
+        return f"not allowed to bind port {port} on {host}: use a port above 1023"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+
+
+def _version() -> str:
+    from runway_mock import __version__
+
+    return __version__
 
 
 def _routes(args: argparse.Namespace) -> int:
@@ -80,43 +178,26 @@ def _routes(args: argparse.Namespace) -> int:
 
 def build_parser(*, extra: bool = True) -> argparse.ArgumentParser:
     """The argument parser with every available verb (``extra=False``: serve and routes)."""
-    parser = argparse.ArgumentParser(prog="runway-mock", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    from runway_mock import options
 
-    serve = sub.add_parser("serve", help="run the emulator")
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="address to bind (default 127.0.0.1, loopback only)")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT,
-                       help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
-    serve.add_argument("--seed", type=int, default=0, help="seed for ids and outcomes")
-    serve.add_argument("--time-scale", type=float, default=0.05,
-                       help="multiply realistic task latencies by this (1 = realistic)")
-    serve.add_argument("--credits", type=int, default=10_000, help="starting credits per key")
-    serve.add_argument("--tier", type=int, choices=range(1, 6), default=1, help="usage tier")
-    serve.add_argument("--admin-token", default=None,
-                       help="token the control API requires (env RUNWAY_MOCK_ADMIN_TOKEN)")
-    serve.add_argument("--faults", default=None, help="fault rules file (YAML or JSON)")
-    serve.add_argument("--public-url", default=None,
-                       help="base URL to put in output and upload links")
-    serve.add_argument("--workers", type=int, default=None,
-                       help="worker processes (default: 1 with the memory store)")
-    serve.add_argument("--threads", type=int, default=8, help="threads per worker")
-    serve.add_argument("--server", choices=("granian", "waitress"), default="granian",
-                       help="HTTP server (waitress: one process, slower; a 'drop' fault "
-                            "then sends no byte at all)")
-    serve.add_argument("--retention", type=float, default=24 * 3600.0, metavar="SECONDS",
-                       help="purge finished tasks, resources and journal entries older "
-                            "than this much emulator time (default 86400; 0 keeps all)")
-    serve.add_argument("--store", default=os.environ.get("RUNWAY_MOCK_STORE") or None,
-                       help="where state lives: memory (default), sqlite:PATH (one machine, "
-                            "durable, shared by workers) or redis://HOST:PORT/DB (shared by "
-                            "hosts); env RUNWAY_MOCK_STORE")
-    from runway_mock.replay import add_serve_options
+    parser = argparse.ArgumentParser(
+        prog="runway-mock",
+        description="An offline, faithful emulator of Runway's developer API, with a client "
+                    "and a contract kit.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    add_serve_options(serve)
+    serve = sub.add_parser(
+        "serve", help="run the emulator",
+        description="Serve the emulator. Every option can also come from the environment "
+                    f"({options.ENV_PREFIX}<OPTION>, e.g. {options.ENV_PREFIX}TIME_SCALE) or "
+                    "from a TOML file given with --config; a flag beats the environment, "
+                    "which beats the file, which beats the default.")
+    options.add_arguments(serve, options.SERVE_OPTIONS)
     serve.set_defaults(func=_serve)
 
-    routes = sub.add_parser("routes", help="print the API operations the emulator serves")
+    routes = sub.add_parser("routes", help="print the API operations the emulator serves",
+                            description="Print the API operations the emulator serves.")
     routes.set_defaults(func=_routes)
 
     for name in COMMAND_MODULES if extra else ():
@@ -129,11 +210,15 @@ def build_parser(*, extra: bool = True) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``runway-mock`` and ``python -m mockserver``."""
+    """Entry point of ``runway-mock`` and ``python -m runway_mock``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     # Serving needs none of the client's modules: skipping them keeps start-up short.
     args = build_parser(extra=argv[:1] not in (["serve"], ["routes"])).parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except CliError as exc:
+        print(f"runway-mock: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -70,6 +70,16 @@ class Clock:
             self._reanchor(self._now_locked())
             self._rate = float(rate)
 
+    def restore(self, state: dict) -> None:
+        """Take the time, frozen flag and rate of a ``state()`` (a snapshot being loaded:
+        the one way the clock may move backwards)."""
+        now, frozen, rate = float(state["now"]), bool(state["frozen"]), float(state["rate"])
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        with self._lock:
+            self._reanchor(now)
+            self._frozen, self._rate = frozen, rate
+
     def state(self) -> dict:
         """A JSON-ready description of the clock."""
         with self._lock:

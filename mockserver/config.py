@@ -30,6 +30,8 @@ class Config:
     output_ttl: float = 24 * 3600.0
     upload_ttl: float = 24 * 3600.0
     initial_credits: int = 10_000
+    # Credits and daily quotas are accounted and reported but never refuse a create.
+    unmetered: bool = False
     tier: int = 1
     # Seconds assumed for input media whose length the emulator cannot know.
     input_seconds: float = 10.0

@@ -43,7 +43,8 @@ WEB = ("flask", "werkzeug", "waitress")
 
 LAYERS: dict[str, tuple[str, ...]] = {
     # layer: module prefixes (after "runway_mock."; "" is the package itself)
-    "entry": ("", "__main__", "app", "cli", "serving", "testing", "proxy", "replay"),
+    "entry": ("", "__main__", "app", "cli", "options", "serving", "testing", "proxy",
+              "replay"),
     "http": ("http",),
     "domain": ("domain",),
     "config": ("config",),

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 import requests
-from runway_mock.cli import build_parser, is_loopback
+from runway_mock.cli import is_loopback
 
 
 @pytest.mark.parametrize("server", ["granian", "waitress"])
@@ -48,11 +48,11 @@ def test_several_workers_on_the_memory_store_are_refused_naming_sqlite():
 
 
 def test_serve_defaults_to_one_worker_on_the_memory_store():
-    from runway_mock import serving
+    from runway_mock import options, serving
 
-    args = build_parser().parse_args(["serve"])
-    assert args.workers is None and args.server == "granian"
-    assert serving.default_workers(getattr(args, "store", None)) == 1
+    values = options.resolve({}, environ={})
+    assert values["workers"] is None and values["server"] == "granian"
+    assert serving.default_workers(values.get("store")) == 1
 
 
 def test_routes_lists_api_operations():
@@ -65,8 +65,10 @@ def test_routes_lists_api_operations():
 
 
 def test_serve_defaults_to_loopback():
-    args = build_parser().parse_args(["serve"])
-    assert args.host == "127.0.0.1"
+    """With no flag, environment or file, serve binds loopback only."""
+    from runway_mock import options
+
+    assert options.resolve({}, environ={})["host"] == "127.0.0.1"
 
 
 @pytest.mark.parametrize("host,expected", [

@@ -93,7 +93,8 @@ def charge(rt: Runtime, tenant: str, credits: int, *, model: str, task_id: str |
     """Take ``credits`` from the balance or refuse with InsufficientCredits (nothing taken)."""
     if credits <= 0:
         return
-    floor = -base_credits(rt, tenant)
+    # Unmetered: spending is still accounted (the balance may go below zero) but never refused.
+    floor = None if rt.config.unmetered else -base_credits(rt, tenant)
     ok, _ = rt.store.add(tenant, DELTA, -credits, floor=floor)
     if not ok:
         raise InsufficientCredits(

@@ -17,6 +17,7 @@ from flask import Flask, Response, g, request
 from runway_mock.config import API_VERSION, Runtime, tenant_of
 from runway_mock.domain import faults, journal, policies, tasks
 from runway_mock.errors import BadRequest, Forbidden, Unauthorized
+from runway_mock.http.access_log import ENTRY_KEY
 from runway_mock.http.wire import caller, created, json_response, observed, peek_json, runtime
 from werkzeug.exceptions import HTTPException
 
@@ -263,4 +264,5 @@ def journal_finish(response: Response) -> Response:
     if made is not None and response.status_code == 200:
         entry.update(created=True, **made)
     journal.record(rt, entry)
+    request.environ[ENTRY_KEY] = entry  # read by the access log
     return response

@@ -93,7 +93,14 @@ class Store(Protocol):
         """Forget everything (or one tenant)."""
 
     def dump(self, tenant: str | None = None) -> dict[str, Any]:
-        """A JSON-ready copy of the state."""
+        """A JSON-ready copy of the state: per tenant ``records`` (each kind's records in
+        insertion order, each with its ``_seq`` and its id as ``_rid``), ``values``, ``sets``
+        and ``counters``; with no ``tenant``, also ``_streams`` (each capped log's entries
+        and last sequence)."""
+
+    def load(self, data: dict[str, Any]) -> None:
+        """Replace the tenants (and logs) that ``data``, a ``dump()``, names with its copy,
+        atomically; tenants it does not name are left as they are."""
 
     def close(self) -> None:
         """Release connections (a private store also forgets its data)."""

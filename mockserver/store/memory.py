@@ -240,11 +240,45 @@ class MemoryStore:
                 if t is None:
                     continue
                 out[name] = {
-                    "records": {k: list(_copy(v).values()) for k, v in t.kinds.items()},
+                    "records": {k: [{**_copy(t.kinds[k][rid]), "_rid": rid}
+                                    for _, rid in t.order.get(k, ()) if rid in t.kinds[k]]
+                                for k in t.kinds},
                     "values": copy.deepcopy(t.values),
                     "sets": {k: list(v) for k, v in t.sets.items()},
+                    "counters": dict(t.counters),
                 }
+            if tenant is None:
+                out["_streams"] = {
+                    name: {"seq": self._stream_seq.get(name, 0), "maxlen": log.maxlen,
+                           "entries": [_copy(e) for e in log]}
+                    for name, log in self._streams.items()}
             return out
+
+    def load(self, data: dict[str, Any]) -> None:
+        tenants: dict[str, _Tenant] = {}
+        for name, body in data.items():
+            if name == "_streams":
+                continue
+            t = _Tenant()
+            for kind, records in (body.get("records") or {}).items():
+                table = t.kinds.setdefault(kind, {})
+                order = t.order.setdefault(kind, [])
+                for given in records:
+                    record = _copy(given)
+                    rid = str(record.pop("_rid"))
+                    table[rid] = record
+                    order.append((int(record["_seq"]), rid))
+                order.sort()
+            t.values = copy.deepcopy(body.get("values") or {})
+            t.sets = {k: dict.fromkeys(v) for k, v in (body.get("sets") or {}).items()}
+            t.counters = {k: int(v) for k, v in (body.get("counters") or {}).items()}
+            tenants[name] = t
+        with self._lock:
+            self._tenants.update(tenants)
+            for name, body in (data.get("_streams") or {}).items():
+                self._streams[name] = deque((_copy(e) for e in body.get("entries", [])),
+                                            maxlen=body.get("maxlen"))
+                self._stream_seq[name] = int(body.get("seq", 0))
 
     def commit(self, tenant: str, *, expect: Mapping[str, Any] | None = None,
                values: Mapping[str, Any] | None = None, insert: Sequence[Insert] = (),

@@ -148,8 +148,21 @@ def reset() -> Response:
 
 @bp.get("/state")
 def state() -> Response:
-    """Query: ?tenant= or ?apiKey= for one tenant; otherwise every tenant."""
-    return json_response(runtime().store.dump(tenant_arg(request.args)))
+    """A snapshot; query ?tenant= or ?apiKey= for one tenant's part only."""
+    from runway_mock.domain import snapshot
+
+    return json_response(snapshot.take(runtime(), tenant_arg(request.args)))
+
+
+@bp.post("/state")
+def load_state() -> Response:
+    """Body: a snapshot from GET /_mock/state; the world (or that tenant) becomes it."""
+    from runway_mock.domain import snapshot
+
+    try:
+        return json_response(snapshot.load(runtime(), request.get_json(silent=True)))
+    except ValueError as exc:
+        raise BadRequest(f"Cannot load this state: {exc}") from None
 
 
 @bp.post("/seed")

@@ -1,0 +1,226 @@
+"""The operator's side of ``runway-mock serve``: one-line errors, --version and --help,
+options from flags, environment and file, the access log, and --unmetered."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import requests
+from runway_mock import __version__, options
+from runway_mock.config import API_VERSION
+
+CMD = [sys.executable, "-m", "runway_mock"]
+
+
+def run(*args: str, env: dict[str, str] | None = None, timeout: float = 30
+        ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CMD, *args], capture_output=True, text=True, timeout=timeout,
+                          check=False, env={**os.environ, **(env or {})})
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    """The command failed with exit 2 and exactly one line on stderr, no traceback."""
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def test_version_prints_the_package_version():
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"runway-mock {__version__}"
+
+
+def test_serve_help_shows_defaults_environment_and_precedence_without_markup():
+    out = run("serve", "--help").stdout
+    assert "(default: 0.05; env RUNWAY_MOCK_TIME_SCALE)" in " ".join(out.split())
+    assert "RUNWAY_MOCK_THREADS" in out and "--config" in out
+    assert "a flag beats the environment" in " ".join(out.split())
+    assert "``" not in run("--help").stdout + out
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--time-scale", "-1"], "--time-scale: must be greater than 0, got -1"),
+    (["--time-scale", "fast"], "--time-scale: expected a number, got 'fast'"),
+    (["--tier", "9"], "--tier: must be at most 5, got 9"),
+    (["--faults", "no-such-file.yaml"], "--faults: no such file: no-such-file.yaml"),
+    (["--log-format", "xml"], "--log-format: expected one of text, json, got 'xml'"),
+])
+def test_bad_serve_values_end_in_one_line(args, needle):
+    assert needle in one_line_error(run("serve", *args))
+
+
+def test_an_invalid_faults_file_is_one_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- match: {method: GET}\n  effect: {type: explode}\n")
+    line = one_line_error(run("serve", "--port", "0", "--faults", str(bad)))
+    assert line.startswith("runway-mock: error: --faults: ") and "bad.yaml" in line
+
+
+def test_a_port_in_use_is_one_line_naming_the_fix():
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        line = one_line_error(run("serve", "--port", str(port)))
+    assert f"port {port} on 127.0.0.1 is already in use" in line and "--port" in line
+
+
+def test_precedence_is_flag_then_environment_then_file_then_default(tmp_path):
+    config = tmp_path / "runway-mock.toml"
+    config.write_text("seed = 1\ncredits = 5\n[serve]\ntier = 3\n")
+    # [serve] wins over the top level when both exist: the file is read as one table.
+    config.write_text("[serve]\nseed = 1\ncredits = 5\ntier = 3\ntime-scale = 0.5\n")
+    env = {"RUNWAY_MOCK_CONFIG": str(config), "RUNWAY_MOCK_SEED": "2",
+           "RUNWAY_MOCK_CREDITS": "6"}
+    values = options.resolve({"seed": "3"}, environ=env)
+    assert values["seed"] == 3  # flag
+    assert values["credits"] == 6  # environment over file
+    assert values["tier"] == 3 and values["time_scale"] == 0.5  # file over default
+    assert values["threads"] == 8  # default
+
+
+def test_config_file_errors_name_the_file_and_key(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text("sede = 1\n")
+    with pytest.raises(options.OptionError, match=r"c.toml: unknown option 'sede'"):
+        options.resolve({"config": str(config)}, environ={})
+    config.write_text("tier = 0\n")
+    with pytest.raises(options.OptionError, match=r"c.toml: tier: must be at least 1"):
+        options.resolve({"config": str(config)}, environ={})
+    with pytest.raises(options.OptionError, match=r"RUNWAY_MOCK_QUIET: expected true or"):
+        options.resolve({}, environ={"RUNWAY_MOCK_QUIET": "maybe"})
+
+
+class Served:
+    """A ``runway-mock serve`` subprocess on a free port, its output collected."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        self.proc = subprocess.Popen(
+            [*CMD, "serve", "--port", "0", *args], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+        self.banner = [self.proc.stdout.readline()]
+        if "serving" not in self.banner[0]:
+            self.proc.kill()
+            raise AssertionError(self.banner[0] + self.proc.stderr.read())
+        self.url = self.banner[0].rsplit(" ", 1)[1].strip()
+
+    def stop(self) -> tuple[str, str]:
+        requests.get(self.url + "/_mock/health", timeout=5)  # the banner is all out by now
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        assert self.proc.returncode == 0  # SIGTERM is a clean stop
+        out, err = self.proc.stdout.read(), self.proc.stderr.read()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        return "".join(self.banner) + out, err
+
+
+def api(url: str, method: str, path: str, key: str = "key_ops", **kw) -> requests.Response:
+    headers = {"Authorization": f"Bearer {key}", "X-Runway-Version": API_VERSION}
+    return requests.request(method, url + path, headers=headers, timeout=10, **kw)
+
+
+def test_access_log_has_one_text_line_per_request_without_the_key():
+    served = Served(env={"RUNWAY_MOCK_QUIET": "0"})
+    try:
+        assert api(served.url, "GET", "/v1/organization").status_code == 200
+        assert api(served.url, "GET", "/v1/tasks/nope").status_code in (400, 404)
+        requests.get(served.url + "/_mock/health", timeout=5)
+    finally:
+        _, err = served.stop()
+    lines = [line for line in err.splitlines() if '"' in line]
+    assert len(lines) in (3, 4), err  # a 4th: the health check stop() makes
+    assert '"GET /v1/organization" 200' in lines[0] and "tenant=" in lines[0]
+    assert "ms" in lines[0] and "key_ops" not in err
+    assert '"GET /_mock/health" 200' in lines[2]
+
+
+def test_access_log_in_json_names_the_injected_fault():
+    served = Served("--log-format", "json")
+    try:
+        rule = {"match": {"path": "/v1/organization"}, "effect": {"type": "status",
+                                                                   "status": 503}}
+        assert requests.post(served.url + "/_mock/faults", json=rule,
+                             timeout=5).status_code == 200
+        assert api(served.url, "GET", "/v1/organization").status_code == 503
+    finally:
+        _, err = served.stop()
+    records = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    org = [r for r in records if r.get("path") == "/v1/organization"]
+    assert len(org) == 1, err
+    assert org[0]["status"] == 503 and org[0]["fault"].endswith(":status")
+    assert org[0]["method"] == "GET" and isinstance(org[0]["ms"], float)
+    assert len(org[0]["tenant"]) == 12
+
+
+def test_quiet_prints_no_banner_lines_but_the_url_and_no_access_log():
+    served = Served("--quiet")
+    try:
+        api(served.url, "GET", "/v1/organization")
+    finally:
+        out, err = served.stop()
+    assert err.strip() == "" and len(out.strip().splitlines()) == 1
+
+
+def test_unmetered_counts_credits_and_quota_but_never_refuses():
+    from runway_mock import create_app
+    from runway_mock.client.testing import wsgi_session
+
+    app = create_app({"initial_credits": 10, "unmetered": True})
+    session = wsgi_session(app)
+    headers = {"Authorization": "Bearer key_big_suite", "X-Runway-Version": API_VERSION}
+    body = {"model": "gen4_turbo", "promptImage": "https://example.com/a.jpg",
+            "ratio": "1280:720", "duration": 5}
+    statuses = [session.post("http://emulator/v1/image_to_video", json=body,
+                             headers=headers).status_code for _ in range(60)]
+    assert statuses == [200] * 60  # past 10 credits and past tier 1's daily quota
+    org = session.get("http://emulator/v1/organization", headers=headers).json()
+    assert org["creditBalance"] < 0  # accounted: the spending shows
+    metered = wsgi_session(create_app({"initial_credits": 10}))
+    refused = metered.post("http://emulator/v1/image_to_video", json=body, headers=headers)
+    assert refused.status_code == 400
+
+
+def test_serve_unmetered_says_so_in_the_banner():
+    served = Served("--unmetered")
+    out, _ = served.stop()
+    assert "unmetered" in out
+
+
+def test_load_state_at_start_restores_a_saved_world(tmp_path):
+    served = Served("--seed", "7")
+    try:
+        task = api(served.url, "POST", "/v1/text_to_image", json={
+            "model": "gen4_image", "promptText": "a fox", "ratio": "1920:1080"}).json()
+        dump = requests.get(served.url + "/_mock/state", timeout=5).json()
+    finally:
+        served.stop()
+    path = tmp_path / "world.json"
+    path.write_text(json.dumps(dump))
+    again = Served("--load-state", str(path))
+    try:
+        got = api(again.url, "GET", f"/v1/tasks/{task['id']}")
+        org = api(again.url, "GET", "/v1/organization").json()
+        health = requests.get(again.url + "/_mock/health", timeout=5).json()
+    finally:
+        again.stop()
+    assert got.status_code == 200 and got.json()["id"] == task["id"]
+    assert org["creditBalance"] == 10_000 - task.get("estimatedCost", {}).get("credits", 0) \
+        or org["creditBalance"] < 10_000
+    assert health["seed"] == 7
+
+
+def test_a_bad_state_file_is_one_line(tmp_path):
+    path = tmp_path / "world.json"
+    path.write_text(textwrap.dedent('{"tenants": {}}'))
+    line = one_line_error(run("serve", "--port", "0", "--load-state", str(path)))
+    assert "--load-state: not a runway-mock state dump" in line
