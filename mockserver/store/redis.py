@@ -500,15 +500,65 @@ class RedisStore:
             pipe.hgetall(self._t(name, "v"))
             for set_name in set_names:
                 pipe.zrange(self._t(name, f"s:{set_name}"), 0, -1)
-            pipe.exists(self._t(name, "c"))
+            pipe.hgetall(self._t(name, "c"))
             replies = pipe.execute()
             records = {}
             for i, kind in enumerate(kinds):
                 order, rows = replies[2 * i], replies[2 * i + 1]
-                records[kind] = [json.loads(rows[rid]) for rid in order if rid in rows]
+                records[kind] = [{**json.loads(rows[rid]), "_rid": rid}
+                                 for rid in order if rid in rows]
             rest = replies[2 * len(kinds):]
             values = {k: json.loads(v) for k, v in rest[0].items()}
             sets = {n: list(m) for n, m in zip(set_names, rest[1:-1], strict=True)}
-            if records or values or sets or rest[-1]:
-                out[name] = {"records": records, "values": values, "sets": sets}
+            counters = {k: int(v) for k, v in rest[-1].items()}
+            if records or values or sets or counters:
+                out[name] = {"records": records, "values": values, "sets": sets,
+                             "counters": counters}
+        if tenant is None:
+            ns = self.namespace
+            streams: dict[str, Any] = {}
+            for stream in sorted(self._r.smembers(f"{ns}:streams")):
+                seq = int(self._r.hget(f"{ns}:xseq", stream) or 0)
+                entries = [json.loads(e) for e in self._r.lrange(f"{ns}:x:{stream}", 0, -1)]
+                streams[stream] = {"seq": seq, "maxlen": None, "entries": entries}
+            out["_streams"] = streams
         return out
+
+    def load(self, data: dict[str, Any]) -> None:
+        ns = self.namespace
+        pipe = self._r.pipeline(transaction=True)  # MULTI/EXEC: all of it or none
+        for name, body in data.items():
+            if name == "_streams":
+                continue
+            self._reset(keys=[], args=[ns, name], client=pipe)
+            for kind, records in (body.get("records") or {}).items():
+                rows, order = {}, {}
+                for given in records:
+                    record = dict(given)
+                    rid = str(record.pop("_rid"))
+                    rows[rid] = _dumps(record)
+                    order[rid] = int(record["_seq"])
+                if rows:
+                    pipe.hset(self._t(name, f"r:{kind}"), mapping=rows)
+                    pipe.zadd(self._t(name, f"o:{kind}"), order)
+                pipe.sadd(self._t(name, "kinds"), kind)
+            values = body.get("values") or {}
+            if values:
+                pipe.hset(self._t(name, "v"), mapping={k: _dumps(v) for k, v in values.items()})
+            for set_name, members in (body.get("sets") or {}).items():
+                if members:
+                    pipe.zadd(self._t(name, f"s:{set_name}"),
+                              {m: pos for pos, m in enumerate(members, 1)})
+                pipe.sadd(self._t(name, "sets"), set_name)
+            counters = body.get("counters") or {}
+            if counters:
+                pipe.hset(self._t(name, "c"), mapping={k: int(v) for k, v in counters.items()})
+            pipe.sadd(self._tenants_key, name)
+        for stream, body in (data.get("_streams") or {}).items():
+            pipe.delete(f"{ns}:x:{stream}")
+            entries = [_dumps(e) for e in body.get("entries", [])]
+            if entries:
+                pipe.rpush(f"{ns}:x:{stream}", *entries)
+            pipe.hset(f"{ns}:xseq", stream, int(body.get("seq", 0)))
+            pipe.sadd(f"{ns}:streams", stream)
+        pipe.execute()

@@ -409,10 +409,11 @@ class SqliteStore:
             out: dict[str, Any] = {}
             for name in names:
                 records: dict[str, list[dict[str, Any]]] = {}
-                for kind, data, seq in conn.execute(
-                        "SELECT kind, data, seq FROM records WHERE tenant = ? ORDER BY seq",
-                        (name,)):
-                    records.setdefault(kind, []).append(self._record((data, seq)))  # type: ignore[arg-type]
+                for kind, rid, data, seq in conn.execute(
+                        "SELECT kind, rid, data, seq FROM records WHERE tenant = ? "
+                        "ORDER BY seq", (name,)):
+                    record = self._record((data, seq)) or {}
+                    records.setdefault(kind, []).append({**record, "_rid": rid})
                 values = {k: _loads(v) for k, v in conn.execute(
                     "SELECT key, v FROM vals WHERE tenant = ?", (name,))}
                 sets: dict[str, list[str]] = {}
@@ -420,8 +421,44 @@ class SqliteStore:
                         "SELECT name, member FROM sets WHERE tenant = ? ORDER BY name, pos",
                         (name,)):
                     sets.setdefault(set_name, []).append(member)
-                has_counter = conn.execute("SELECT 1 FROM counters WHERE tenant = ? LIMIT 1",
-                                           (name,)).fetchone()
-                if records or values or sets or has_counter:
-                    out[name] = {"records": records, "values": values, "sets": sets}
+                counters = dict(conn.execute(
+                    "SELECT name, n FROM counters WHERE tenant = ?", (name,)).fetchall())
+                if records or values or sets or counters:
+                    out[name] = {"records": records, "values": values, "sets": sets,
+                                 "counters": counters}
+            if tenant is None:
+                streams: dict[str, Any] = {}
+                for stream, n in conn.execute("SELECT stream, n FROM stream_seq").fetchall():
+                    entries = [_loads(r[0]) for r in conn.execute(
+                        "SELECT entry FROM streams WHERE stream = ? ORDER BY seq", (stream,))]
+                    streams[stream] = {"seq": n, "maxlen": None, "entries": entries}
+                out["_streams"] = streams
             return out
+
+    def load(self, data: dict[str, Any]) -> None:
+        with self._tx(immediate=True) as conn:
+            for name, body in data.items():
+                if name == "_streams":
+                    continue
+                for table in _TENANT_TABLES:
+                    conn.execute(f"DELETE FROM {table} WHERE tenant = ?", (name,))
+                for kind, records in (body.get("records") or {}).items():
+                    for given in records:
+                        record = dict(given)
+                        rid, seq = str(record.pop("_rid")), int(record.pop("_seq"))
+                        conn.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?)",
+                                     (name, kind, rid, seq, _dumps(record)))
+                conn.executemany("INSERT INTO vals VALUES (?, ?, ?)", [
+                    (name, k, _dumps(v)) for k, v in (body.get("values") or {}).items()])
+                conn.executemany("INSERT INTO sets VALUES (?, ?, ?, ?)", [
+                    (name, set_name, member, pos)
+                    for set_name, members in (body.get("sets") or {}).items()
+                    for pos, member in enumerate(members, 1)])
+                conn.executemany("INSERT INTO counters VALUES (?, ?, ?)", [
+                    (name, k, int(v)) for k, v in (body.get("counters") or {}).items()])
+            for stream, body in (data.get("_streams") or {}).items():
+                conn.execute("DELETE FROM streams WHERE stream = ?", (stream,))
+                conn.execute("INSERT INTO stream_seq VALUES (?, ?) ON CONFLICT (stream) "
+                             "DO UPDATE SET n = excluded.n", (stream, int(body.get("seq", 0))))
+                conn.executemany("INSERT INTO streams VALUES (?, ?, ?)", [
+                    (stream, int(e["seq"]), _dumps(e)) for e in body.get("entries", [])])
