@@ -100,7 +100,8 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"runway-mock {_version()} serving the Runway API at {url}", flush=True)
         if not settings["quiet"]:
             print(f"  export RUNWAYML_BASE_URL={url}", flush=True)
-            print(f"  control API {url}/_mock  ·  dashboard {url}/_mock/ui", flush=True)
+            print(f"  dashboard: {url}/_mock/ui", flush=True)
+            print(f"  control API: {url}/_mock", flush=True)
             if settings["unmetered"]:
                 print("  unmetered: credits and daily quotas are counted, never enforced",
                       flush=True)
