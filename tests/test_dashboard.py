@@ -187,6 +187,11 @@ def test_journal_keeps_scrubbed_bodies(client, clock):
     (link,) = read["response"]["output"]
     assert link.endswith("?…") and "_jwt" not in json.dumps(read)
     assert KEY not in json.dumps([create, read])
+    # A download is journaled as its media type and size, not its bytes.
+    signed = client.get(f"/v1/tasks/{task_id}", headers=auth(KEY)).get_json()["output"][0]
+    video = client.get(signed.replace("http://localhost", ""))
+    download = client.get("/_mock/journal").get_json()["entries"][-1]
+    assert download["response"] == {"contentType": "video/mp4", "bytes": len(video.data)}
 
 
 # ---------------------------------------------------------------------------

@@ -296,8 +296,8 @@ async function drawCredits() {
       ["Monthly purchase cap", c.maxMonthlyCreditSpend]]
       .map(([k, v, id]) => h("div", { class: id ? "big" : "" }, h("dt", {}, k),
         h("dd", { id: id ? "balance-value" : undefined }, credits(v)))));
-  const box = $("#balance-chart");
-  box.replaceChildren(balanceChart(hist.points, hist.now, box.clientWidth || 560));
+  state.history = hist;
+  drawChart();
   fillRows($("#ledger-table tbody"), [...c.ledger].reverse().map((e) => h("tr", {},
     h("td", { class: "num", "data-label": "#" }, e.seq),
     h("td", { title: e.at, "data-label": "When" }, clockTime(e.at)),
@@ -305,12 +305,18 @@ async function drawCredits() {
     h("td", { class: "num", "data-label": "Credits" },
       `${e.kind === "charge" || e.credits < 0 ? "−" : "+"}${credits(Math.abs(e.credits))}`),
     h("td", { "data-label": "Model" }, e.model || "–"),
-    h("td", { "data-label": "Reason" }, e.reason, e.taskId ? [" ", h("code", {}, short(e.taskId))] : ""))));
+    h("td", { "data-label": "Reason" }, h("span", {}, e.reason, e.taskId ? [" ", h("code", {}, short(e.taskId))] : "")))));
   $("#tier-line").textContent = `Tier ${tier.tier}` +
     (Object.keys(tier.overrides || {}).length ? ` with overrides for ${Object.keys(tier.overrides).join(", ")}` : "");
   fillRows($("#limits-table tbody"), Object.entries(tier.models).map(([m, l]) => h("tr", {},
     h("td", {}, m), h("td", { class: "num" }, l.maxConcurrentGenerations ?? "∞"),
     h("td", { class: "num" }, l.maxDailyGenerations ?? "∞"))));
+}
+
+function drawChart() {
+  const box = $("#balance-chart");
+  if (!state.history || !box.clientWidth) return;
+  box.replaceChildren(balanceChart(state.history.points, state.history.now, box.clientWidth));
 }
 
 // ---------------------------------------------------------------------------
@@ -589,6 +595,7 @@ function setupForms() {
 }
 
 function start() {
+  new ResizeObserver(() => drawChart()).observe($("#balance-chart"));
   setupTabs();
   setupForms();
   const initial = location.hash.slice(1);
