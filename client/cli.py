@@ -73,7 +73,14 @@ def add_parser(subparsers: Any) -> None:
 def _client(args: argparse.Namespace) -> RunwayClient:
     # Tests put a factory on the namespace to inject a session and a fake clock.
     factory: Callable[..., RunwayClient] = getattr(args, "make_client", RunwayClient)
-    return factory(args.api_key, base_url=args.base_url)
+    try:
+        return factory(args.api_key, base_url=args.base_url)
+    except errors.ConfigurationError as exc:
+        if "API key" in str(exc):  # say it in the command's terms, not the library's
+            raise errors.ConfigurationError(
+                "no Runway API key: pass --api-key KEY or set RUNWAYML_API_SECRET "
+                "(RUNWAY_TOKEN is accepted too)") from None
+        raise
 
 
 def _guard(verb: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -83,6 +90,16 @@ def _guard(verb: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
         except errors.ConfigurationError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        except errors.APIConnectionError as exc:
+            if isinstance(exc, errors.CreateTimeoutError):
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+            parts = urlsplit(exc.url or getattr(args, "base_url", None) or "")
+            where = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "the API"
+            print(f"error: could not reach {where} ({exc.reason}): is the emulator running "
+                  "(runway-mock serve), or are --base-url and RUNWAYML_BASE_URL right?",
+                  file=sys.stderr)
+            return 1
         except errors.RunwayError as exc:
             print(f"error: {exc}", file=sys.stderr)
             if isinstance(exc, errors.BadRequestError):

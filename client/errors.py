@@ -74,7 +74,13 @@ class OutputExpiredError(PermissionDeniedError):
 
 
 class APIConnectionError(RunwayError):
-    """No HTTP answer: the connection failed or dropped."""
+    """No HTTP answer: the connection failed or dropped; ``url`` is where it went and
+    ``reason`` the short cause (``Connection refused``)."""
+
+    def __init__(self, message: str, *, url: str = "", reason: str = "") -> None:
+        super().__init__(message)
+        self.url = url
+        self.reason = reason or message
 
 
 class APITimeoutError(APIConnectionError):

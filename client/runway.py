@@ -193,8 +193,10 @@ class RunwayClient:
                 "created, so it was not sent again. Check before retrying, or pass "
                 "retry_creates=True to accept possible duplicates.")
         if isinstance(exc, requests.Timeout):
-            return e.APITimeoutError(f"{where}: timed out after {self.timeout:g} s")
-        return e.APIConnectionError(f"{where}: connection failed ({exc})")
+            return e.APITimeoutError(f"{where}: timed out after {self.timeout:g} s", url=url)
+        reason = _short_reason(exc)
+        return e.APIConnectionError(f"{where}: connection failed ({reason})", url=url,
+                                    reason=reason)
 
     # -- conveniences -------------------------------------------------------------------
 
@@ -386,6 +388,21 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, os.PathLike):
         return os.fspath(value)
     raise TypeError(f"cannot send a {type(value).__name__} as JSON")
+
+
+def _short_reason(exc: BaseException) -> str:
+    """The innermost cause in a few words (``Connection refused``), not urllib3's dump."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.strerror:
+            return current.strerror
+        nested = next((a for a in getattr(current, "args", ()) if isinstance(a, BaseException)),
+                      None)
+        current = getattr(current, "reason", None) or nested or current.__cause__ \
+            or current.__context__
+    return type(exc).__name__
 
 
 def _never_sent(exc: BaseException) -> bool:

@@ -224,3 +224,52 @@ def test_a_bad_state_file_is_one_line(tmp_path):
     path.write_text(textwrap.dedent('{"tenants": {}}'))
     line = one_line_error(run("serve", "--port", "0", "--load-state", str(path)))
     assert "--load-state: not a runway-mock state dump" in line
+
+
+def test_a_204_has_no_content_type():
+    from runway_mock import create_app
+
+    client = create_app({"seed": 1}).test_client()
+    headers = {"Authorization": "Bearer key_a", "X-Runway-Version": API_VERSION}
+    task = client.post("/v1/text_to_image", headers=headers, json={
+        "model": "gen4_image", "promptText": "a fox", "ratio": "1920:1080"}).get_json()
+    gone = client.delete(f"/v1/tasks/{task['id']}", headers=headers)
+    assert gone.status_code == 204 and gone.data == b""
+    assert "Content-Type" not in gone.headers
+
+
+def test_the_journal_and_fault_rules_use_one_operation_name():
+    """The journal says ``image_to_video`` and a rule matching that name fires."""
+    from runway_mock import create_app
+
+    client = create_app({"seed": 1}).test_client()
+    client.post("/_mock/faults", json={"match": {"endpoint": "image_to_video"},
+                                        "effect": {"type": "status", "status": 503}})
+    headers = {"Authorization": "Bearer key_a", "X-Runway-Version": API_VERSION}
+    answer = client.post("/v1/image_to_video", headers=headers, json={
+        "model": "gen4_turbo", "promptImage": "https://example.com/a.jpg", "ratio": "1280:720"})
+    client.get("/v1/tasks/00000000-0000-4000-8000-000000000000", headers=headers)
+    entries = client.get("/_mock/journal").get_json()["entries"]
+    assert answer.status_code == 503
+    assert [e["endpoint"] for e in entries[-2:]] == ["image_to_video", "get_task"]
+
+
+def test_run_without_a_key_names_the_flag_and_the_variable():
+    env = dict.fromkeys(("RUNWAYML_API_SECRET", "RUNWAY_TOKEN"), "")
+    result = run("run", "text_to_image", "--prompt-text", "a fox", env=env)
+    assert result.returncode == 2
+    assert "--api-key" in result.stderr and "RUNWAYML_API_SECRET" in result.stderr
+    assert "api_key=" not in result.stderr
+
+
+def test_an_unreachable_emulator_is_one_line_naming_the_url():
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        port = holder.getsockname()[1]  # bound but not listening: connections are refused
+        result = run("org", "--base-url", f"http://127.0.0.1:{port}", "--api-key", "k",
+                     env={"RUNWAYML_BASE_URL": ""})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert f"could not reach http://127.0.0.1:{port} (Connection refused)" in lines[0]
+    assert "urllib3" not in result.stderr and "HTTPConnectionPool" not in result.stderr

@@ -28,7 +28,7 @@ def test_entry_fields_for_a_create_and_a_read(app, client, clock):
     client.get(f"/v1/tasks/{task_id}", headers=auth())
     create, read = entries(app)
     assert create["method"] == "POST" and create["path"] == "/v1/image_to_video"
-    assert create["endpoint"] == "api.create_image_to_video"
+    assert create["endpoint"] == "image_to_video"  # the name fault rules match on
     assert create["tenant"] == tenant_of(API_KEY)
     assert create["status"] == 200
     assert create["created"] is True and create["taskId"] == task_id

@@ -18,7 +18,15 @@ from runway_mock.config import API_VERSION, Runtime, tenant_of
 from runway_mock.domain import faults, journal, policies, tasks
 from runway_mock.errors import BadRequest, Forbidden, Unauthorized
 from runway_mock.http.access_log import ENTRY_KEY
-from runway_mock.http.wire import caller, created, json_response, observed, peek_json, runtime
+from runway_mock.http.wire import (
+    caller,
+    created,
+    json_response,
+    observed,
+    operation,
+    peek_json,
+    runtime,
+)
 from werkzeug.exceptions import HTTPException
 
 try:  # waitress closes the socket without a response for this exception
@@ -245,7 +253,7 @@ def journal_finish(response: Response) -> Response:
         "ms": round((time.monotonic() - g.journal_wall) * 1000, 3),
         "method": request.method,
         "path": request.path,
-        "endpoint": request.endpoint,
+        "endpoint": operation(request.endpoint),
         "tenant": tenant,
         "status": journal.DROPPED if dropped else response.status_code,
         "fault": ({"rule": fired.rule_id, "type": fired.effect["type"], "call": fired.call}

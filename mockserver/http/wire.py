@@ -19,6 +19,23 @@ from werkzeug.exceptions import HTTPException
 EXTENSION = "runway_mock"
 
 
+def operation(view: str | None) -> str | None:
+    """The one name of an API operation, as the journal shows it and fault rules match it:
+    the view name without its blueprint, and task creates named by their path
+    (``api.create_image_to_video`` -> ``image_to_video``; ``api.get_task`` -> ``get_task``)."""
+    if not view:
+        return None
+    blueprint, _, short = view.rpartition(".")
+    return short.removeprefix("create_") if blueprint == "api" else short
+
+
+def no_content() -> Response:
+    """204 with no body and no Content-Type (Flask would call the empty body text/html)."""
+    resp = Response(status=204)
+    del resp.headers["Content-Type"]
+    return resp
+
+
 def runtime() -> Runtime:
     """The runtime of the app serving the current request."""
     return current_app.extensions[EXTENSION]

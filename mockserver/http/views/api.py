@@ -11,6 +11,7 @@ from runway_mock.domain import organization, outputs, tasks, validation
 from runway_mock.http.wire import (
     base_url,
     json_response,
+    no_content,
     note_created,
     read_json,
     runtime,
@@ -72,7 +73,7 @@ def get_task(task_id: str) -> Response:
 @bp.delete("/tasks/<task_id>")
 def delete_task(task_id: str) -> Response:
     tasks.cancel_or_delete(runtime(), tenant(), task_id)
-    return Response(status=204)
+    return no_content()
 
 
 @bp.get("/organization")

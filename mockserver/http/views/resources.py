@@ -27,6 +27,7 @@ from runway_mock.domain.resources import (
 from runway_mock.http.wire import (
     base_url,
     json_response,
+    no_content,
     note_created,
     read_json,
     runtime,
@@ -49,7 +50,7 @@ def _query(props: Mapping[str, Prop]) -> dict[str, Any]:
 
 
 def _no_content() -> Response:
-    return Response(status=204)
+    return no_content()
 
 
 # ---------------------------------------------------------------------------

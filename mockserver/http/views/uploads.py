@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 from runway_mock.domain.resources import common, uploads
-from runway_mock.http.wire import runtime
+from runway_mock.http.wire import no_content, runtime
 
 bp = Blueprint("storage", __name__)
 # Room for the form fields around the file part.
@@ -33,7 +33,7 @@ def receive_upload_noauth(upload_id: str) -> Response:
         size = part.stream.tell()
     uploads.receive(rt, policy, size=size, content_type=part.mimetype if part else None,
                     metadata=request.form.get("metadata"))
-    return Response(status=204)
+    return no_content()
 
 
 @bp.get(f"{common.MEDIA_PREFIX}/<filename>")
