@@ -98,7 +98,8 @@ class ReplayApp:
             environ[SOURCE_KEY] = "emulated"
             return self.emulator(environ, start_response)
         miss = played.as_body()
-        self._journal(environ, token, 404, started, source="unmatched")
+        self._journal(environ, token, 404, started, source="unmatched",
+                      request=_scrubbed_json(body), response=_scrubbed_json(miss))
         return _respond(start_response, 404, {"Content-Type": "application/json",
                                               "X-Runway-Mock-Source": "unmatched"},
                         json.dumps(miss).encode())
@@ -121,7 +122,8 @@ class ReplayApp:
                    if k.lower() != "content-length"}
         headers["X-Runway-Mock-Source"] = "replayed"
         self._journal(environ, token, ex.status, started, source="replayed",
-                      recording=rec.where)
+                      recording=rec.where, request=_scrubbed_json(rec.exchange.body),
+                      response=_scrubbed_json(body))
         return _respond(start_response, ex.status, headers, body, reason=ex.reason or None)
 
     def _media(self, name: str, environ: dict[str, Any],
@@ -157,6 +159,14 @@ class ReplayApp:
             "tenant": tenant_of(token) if token else None, "status": status,
             "taskId": task_id, **extra,
         })
+
+
+def _scrubbed_json(body: Any) -> Any:
+    """A JSON body as the journal keeps it (scrubbed), or None."""
+    from runway_mock.domain import journal
+
+    data = body if isinstance(body, (dict, list)) else cassettes.json_or_bytes(body)
+    return journal.scrub(data) if isinstance(data, (dict, list)) else None
 
 
 def _scrubbed_request(environ: dict[str, Any], headers: dict[str, str], body: bytes,

@@ -183,6 +183,8 @@ def test_sdk_session_is_recorded_scrubbed_and_replayed_offline(foreign, tmp_path
     assert replayed["states"][-1]["output"][0].startswith(replay_url + "/_replay/media/")
     assert replayed["files"] == [PNG]  # recorded bytes, served by the replay server
     assert {e["source"] for e in journal} == {"replayed"}
+    assert journal[0]["request"]["promptText"] == "a fox"
+    assert journal[0]["response"]["id"] == recorded["created"]["id"]
     assert all(e["recording"].startswith("session.yaml#") for e in journal)
 
 
