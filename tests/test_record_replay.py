@@ -305,7 +305,8 @@ def test_drift_reports_a_planted_difference_in_a_proxy_recording(foreign, tmp_pa
     assert out.returncode == 1 and "queuePosition" in out.stdout
 
 
-def test_the_record_command_prints_its_url_and_summarises_on_sigterm(foreign, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_the_record_command_prints_its_url_and_summarises_when_stopped(foreign, tmp_path, stop):
     _up, upstream_url = foreign
     root = tmp_path / "cli"
     proc = subprocess.Popen(
@@ -320,7 +321,7 @@ def test_the_record_command_prints_its_url_and_summarises_on_sigterm(foreign, tm
         created = requests.post(url + "/v1/text_to_image", headers=API, timeout=10, json={
             "model": "gen4_image", "promptText": "a fox", "ratio": "1920:1080"})
         assert created.status_code == 200
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(stop)
         out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
