@@ -273,3 +273,12 @@ def test_an_unreachable_emulator_is_one_line_naming_the_url():
     assert len(lines) == 1, result.stderr
     assert f"could not reach http://127.0.0.1:{port} (Connection refused)" in lines[0]
     assert "urllib3" not in result.stderr and "HTTPConnectionPool" not in result.stderr
+
+
+def test_the_readme_lists_every_serve_option_with_its_default_and_variable():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for opt in options.SERVE_OPTIONS:
+        default = "off" if opt.boolean else ("none" if opt.default is None else opt.default)
+        assert f"| `--{opt.name}` | `{opt.env}` | `{default}` |" in readme, opt.name
