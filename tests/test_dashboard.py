@@ -473,6 +473,7 @@ def test_page_refuses_a_tenant_key_when_exposed(chromium, shots):
             page.get_by_role("button", name="Open").click()
             expect(page.locator("#login-error")).to_contain_text("Refused")
             expect(page.locator("main")).to_be_hidden()
+            expect(page.get_by_role("tab", name="Tasks")).to_be_hidden()
             assert "secret work" not in page.content()
             page.screenshot(path=str(shots / "refused-1280.png"))
             page.get_by_label("Admin token", exact=True).fill(ADMIN)

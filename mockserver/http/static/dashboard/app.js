@@ -19,14 +19,19 @@ const state = {
 // ---------------------------------------------------------------------------
 // Status line and access
 
+let sayTimer = null;
+
 function say(text, kind = "") {
   const el = $("#status");
   el.textContent = text;
   el.className = `status ${kind}`;
+  clearTimeout(sayTimer);
+  if (kind === "good") sayTimer = setTimeout(() => say(""), 4000);
 }
 
 function lock(err) {
   state.locked = true;
+  document.body.classList.add("locked");
   $("#login").hidden = false;
   $("main").hidden = true;
   $(".tabs").hidden = true;
@@ -42,6 +47,7 @@ function lock(err) {
 
 function unlock() {
   state.locked = false;
+  document.body.classList.remove("locked");
   $("#login").hidden = true;
   $("main").hidden = false;
   $(".tabs").hidden = false;
@@ -168,14 +174,20 @@ function taskActions(t) {
     out.push(h("button", {
       type: "button", class: "small", "data-key": `release-${t.id}`,
       "aria-label": `Release task ${short(t.id)}`,
-      onclick: () => act(() => post(`/tasks/${t.id}/release`, { tenant: t.tenant })),
+      onclick: () => act(async () => {
+        await post(`/tasks/${t.id}/release`, { tenant: t.tenant });
+        say(`task ${short(t.id)} released`, "good");
+      }),
     }, "Release"));
   }
   if (live) {
     out.push(h("button", {
       type: "button", class: "small danger", "data-key": `cancel-${t.id}`,
       "aria-label": `Cancel task ${short(t.id)}`,
-      onclick: () => act(() => post(`/tasks/${t.id}/cancel`, { tenant: t.tenant })),
+      onclick: () => act(async () => {
+        await post(`/tasks/${t.id}/cancel`, { tenant: t.tenant });
+        say(`task ${short(t.id)} cancelled`, "good");
+      }),
     }, "Cancel"));
   }
   return out;
@@ -514,7 +526,9 @@ async function refresh() {
     if (state.tab === "credits") await drawCredits();
     if (state.tab === "journal") await drawJournal();
     if (state.tab === "faults") await drawFaults();
-    say(`updated ${clockTime(clock.iso)}`, "good");
+    // The time of the last poll is not announced (it changes every second); messages are.
+    $("#updated").textContent = `updated ${clockTime(clock.iso)}`;
+    if ($("#status").classList.contains("bad")) say("");
   } catch (err) {
     report(err);
   } finally {
