@@ -134,7 +134,7 @@ def _apply_options(config: pytest.Config) -> None:
 
     _state.OPTIONS.clear()
     _state.OPTIONS.update(config.stash[_STASH])
-    loaded = sys.modules.get("contracts.session")
+    loaded = sys.modules.get("runway_mock.contracts.session")
     if loaded is not None:
         loaded.load_options()
 
@@ -285,8 +285,9 @@ def runway_mock(runway_mock_server: Any) -> Any:
 
 @pytest.fixture
 def runway_client(runway_mock: Any) -> Iterator[Any]:
-    """A ``client.RunwayClient`` for ``runway_mock`` (skips if the client is not installed)."""
-    client_mod = pytest.importorskip("client", reason="the runway-mock client is not installed")
+    """A ``runway_mock.client.RunwayClient`` for ``runway_mock`` (skips without the client)."""
+    client_mod = pytest.importorskip("runway_mock.client",
+                                     reason="the runway-mock client is not installed")
     client = client_mod.RunwayClient(runway_mock.api_key, base_url=runway_mock.url)
     try:
         yield client

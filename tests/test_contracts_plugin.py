@@ -83,6 +83,19 @@ def _pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           check=False)
 
 
+def test_a_project_with_its_own_client_and_contracts_modules_keeps_the_plugin_working(
+        tmp_path):
+    """Installed as runway_mock.*, the kit cannot pick up a user's client.py or contracts/."""
+    (tmp_path / "client.py").write_text("raise ImportError('the user\'s own client module')\n")
+    (tmp_path / "contracts").mkdir()
+    (tmp_path / "contracts" / "__init__.py").write_text("RunwayClient = None\n")
+    (tmp_path / "mockserver.py").write_text("create_app = None\n")
+    (tmp_path / "test_mine.py").write_text(USER_TESTS)
+    run = _pytest(tmp_path, *LOAD, "-q", "-W", "error")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "6 passed" in run.stdout
+
+
 def test_a_users_own_tests_use_the_fixtures_with_no_code_copied(tmp_path):
     (tmp_path / "test_mine.py").write_text(USER_TESTS)
     run = _pytest(tmp_path, *LOAD, "-q", "-W", "error")
