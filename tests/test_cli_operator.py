@@ -282,3 +282,10 @@ def test_the_readme_lists_every_serve_option_with_its_default_and_variable():
     for opt in options.SERVE_OPTIONS:
         default = "off" if opt.boolean else ("none" if opt.default is None else opt.default)
         assert f"| `--{opt.name}` | `{opt.env}` | `{default}` |" in readme, opt.name
+
+
+@pytest.mark.parametrize("verb", ["serve", "routes", "run", "task", "org", "drift", "record"])
+def test_every_verbs_help_is_plain_text_with_defaults(verb):
+    result = run(verb, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "``" not in result.stdout and ":class:" not in result.stdout
