@@ -95,7 +95,26 @@ def _with_null(schema: dict[str, Any], nullable: bool) -> dict[str, Any]:
 
 
 def _literal(v: Any) -> str:
-    return f"'{v}'" if isinstance(v, str) else str(v)
+    """A value as Zod's messages quote it; bounded, so hostile input cannot blow it up."""
+    if isinstance(v, str):
+        return f"'{v[:200]}'"
+    if isinstance(v, bool) or v is None:
+        return str(v).lower() if v is not None else "null"
+    if isinstance(v, int) and abs(v) >= 10**20:
+        return f"{v:.6e}"  # str() of a huge int raises (the int-to-str digit limit)
+    if isinstance(v, (int, float)):
+        return str(v)
+    return _type_name(v)
+
+
+def _received(value: Any) -> Any:
+    """The ``received`` field of an issue: the value when it is a scalar, else its type."""
+    return value if hashable(value) else _type_name(value)
+
+
+def hashable(value: Any) -> bool:
+    """Whether ``value`` may be looked up in a dict or set (JSON objects and arrays cannot)."""
+    return isinstance(value, (str, int, float, bool)) or value is None
 
 
 @dataclass(frozen=True)
@@ -264,7 +283,7 @@ class Enum(Spec):
         expected = " | ".join(_literal(v) for v in self.values)
         return [issue("invalid_enum_value", path,
                       f"Invalid enum value. Expected {expected}, received {_literal(value)}",
-                      options=list(self.values), received=value)]
+                      options=list(self.values), received=_received(value))]
 
     def json_schema(self) -> dict[str, Any]:
         s: dict[str, Any] = {"enum": list(self.values)}
@@ -292,7 +311,7 @@ class Const(Spec):
             return []
         return [issue("invalid_literal", path,
                       f"Invalid literal value, expected {_literal(self.value)}",
-                      expected=self.value, received=value)]
+                      expected=self.value, received=_received(value))]
 
     def json_schema(self) -> dict[str, Any]:
         s: dict[str, Any] = {"const": self.value}
@@ -609,7 +628,8 @@ class Tagged(Spec):
         if not isinstance(value, dict):
             return _wrong_type("object", value, path)
         tag = value.get(self.key)
-        if tag not in self.variants:
+        # The tag comes from the client: an object or array there is just a wrong value.
+        if not hashable(tag) or tag not in self.variants:
             opts = " | ".join(f"'{k}'" for k in self.variants)
             return [issue("invalid_union_discriminator", (*path, self.key),
                           f"Invalid discriminator value. Expected {opts}",
