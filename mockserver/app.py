@@ -33,6 +33,8 @@ def create_app(config: Mapping[str, Any] | Config | None = None, *, clock: Clock
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_body_bytes
     app.json.sort_keys = False  # keep Runway's field order on the wire
     app.json.compact = True
+    # Express (Runway's stack) routes "/v1//tasks" nowhere; werkzeug would redirect it.
+    app.url_map.merge_slashes = False
     if store is None:
         store = store_from_url(cfg.store) if cfg.store else store_from_env()
     app.extensions[EXTENSION] = Runtime(cfg, clock or Clock(), store)

@@ -88,4 +88,4 @@ class Runtime:
 
 def tenant_of(token: str) -> str:
     """The tenant id for an API key: a hash, so no key is ever stored or logged."""
-    return hashlib.sha256(token.encode()).hexdigest()[:16]
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()[:16]

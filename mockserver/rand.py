@@ -23,7 +23,8 @@ class Source:
         h.update(str(self.seed).encode())
         for p in parts:
             h.update(b"\x1f")
-            h.update(str(p).encode())
+            # JSON strings may hold lone surrogates, which strict UTF-8 cannot encode.
+            h.update(str(p).encode("utf-8", "surrogatepass"))
         return h.digest()
 
     def uuid(self, *parts: object) -> str:

@@ -100,11 +100,20 @@ def _literal(v: Any) -> str:
         return f"'{v[:200]}'"
     if isinstance(v, bool) or v is None:
         return str(v).lower() if v is not None else "null"
-    if isinstance(v, int) and abs(v) >= 10**20:
-        return f"{v:.6e}"  # str() of a huge int raises (the int-to-str digit limit)
     if isinstance(v, (int, float)):
-        return str(v)
+        return _js_number(v)
     return _type_name(v)
+
+
+def _js_number(v: float) -> str:
+    """A number as JavaScript's ``String(n)`` writes it (str() of a huge int would raise)."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
+    if isinstance(v, int) and abs(v) >= 10**21:
+        return repr(float(v))
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e21:
+        return str(int(v))
+    return str(v)
 
 
 def _received(value: Any) -> Any:

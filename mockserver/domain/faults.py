@@ -485,7 +485,7 @@ def task_override(effect: dict[str, Any]) -> dict[str, Any] | None:
 def malformed_body(effect: dict[str, Any], original: bytes) -> bytes:
     """The broken body a malformed effect sends: given, or the real one cut mid-document."""
     if "body" in effect:
-        return effect["body"].encode()
+        return effect["body"].encode("utf-8", "surrogatepass")
     if len(original) >= 2:
         return original[: max(1, len(original) // 2)]
     return b'{"error": '

@@ -28,6 +28,7 @@ from runway_mock.http.wire import (
     runtime,
 )
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound as NoRoute
 
 try:  # waitress closes the socket without a response for this exception
     from waitress.channel import ClientDisconnected as _Disconnect
@@ -44,6 +45,7 @@ class DroppedConnection(_Disconnect):
 def install(app: Flask) -> None:
     """Register the hooks on ``app`` (before its blueprints, so they run first)."""
     app.before_request(journal_start)
+    app.before_request(refuse_odd_paths)
     app.before_request(authenticate)
     app.before_request(inject_fault)
     # after_request hooks run in reverse: the journal sees the view's response before a
@@ -51,6 +53,19 @@ def install(app: Flask) -> None:
     app.after_request(late_fault)
     app.after_request(journal_finish)
     app.teardown_request(clear_task_override)
+
+
+def refuse_odd_paths() -> None:
+    """Paths that Express (Runway's stack) would route nowhere are 404 here too.
+
+    WSGI servers decode ``%2F`` before routing, which would let ``/v1%2Forganization``
+    reach ``/v1/organization``, and werkzeug ignores leading slashes (``//v1/...``);
+    Express matches routes on the raw path, so both are unrouted.
+    """
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
+    path = raw.partition("?")[0]
+    if "%2f" in path.lower() or path.startswith("//"):
+        raise NoRoute()  # rendered like any unrouted path
 
 
 def authenticate() -> None:

@@ -7,6 +7,7 @@ them, so they cannot import it back.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,10 +42,28 @@ def runtime() -> Runtime:
     return current_app.extensions[EXTENSION]
 
 
+def dumps(body: Any) -> str:
+    """Compact JSON as JavaScript's ``JSON.stringify`` writes it: NaN and infinities as null."""
+    try:
+        return json.dumps(body, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # a non-finite number, e.g. an issue echoing a client's 1e999
+        return json.dumps(_finite(body), separators=(",", ":"), allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None
                   ) -> Response:
     """A JSON response with Runway's content type."""
-    resp = Response(json.dumps(body, separators=(",", ":")), status=status,
+    resp = Response(dumps(body), status=status,
                     content_type="application/json; charset=utf-8")
     for k, v in (headers or {}).items():
         resp.headers[k] = v
@@ -73,14 +92,73 @@ def _parse(raw: bytes) -> tuple[Any, BadRequest | None]:
             f"(got '{mime}')."
         )
     try:
-        return json.loads(raw), None
-    except UnicodeDecodeError:
-        return None, BadRequest("The request body is not valid UTF-8 JSON.")
+        return loads(raw), None
+    except BadRequest as exc:
+        return None, exc
+
+
+# Deeper bodies are refused: no Runway request nests beyond a handful of levels, and
+# Python's recursion (in parsing, copying and rendering) must never be the limit (assumed).
+MAX_DEPTH = 64
+# Integers with more digits than a double holds exactly are read the way JavaScript's
+# JSON.parse reads them: as the nearest double (so 5,000 digits is Infinity, as in Node).
+_EXACT_DIGITS = 15
+
+
+def _js_int(text: str) -> int | float:
+    if len(text.lstrip("-")) <= _EXACT_DIGITS:
+        return int(text)
+    value = float(text)
+    return int(value) if math.isfinite(value) else value
+
+
+def _no_constant(name: str) -> Any:
+    # JSON.parse rejects NaN and Infinity, which Python's json module would accept.
+    raise json.JSONDecodeError(f"Unexpected token '{name}'", name, 0)
+
+
+def loads(raw: bytes | str) -> Any:
+    """A request body parsed as a JavaScript JSON stack parses it, or a 400 saying why.
+
+    Faithful to ``JSON.parse``: duplicate keys keep the last value, lone surrogates and
+    NUL inside strings are accepted, NaN and Infinity are not JSON, and huge integers
+    become doubles. Bodies nested deeper than ``MAX_DEPTH`` are refused.
+    """
+    try:
+        value = json.loads(raw, parse_int=_js_int, parse_constant=_no_constant)
+    except UnicodeDecodeError as exc:
+        raise BadRequest("The request body is not valid UTF-8 JSON.") from exc
     except json.JSONDecodeError as exc:
-        return None, BadRequest(
+        raise BadRequest(
             f"The request body is not valid JSON: {exc.msg} at line {exc.lineno} "
             f"column {exc.colno}."
-        )
+        ) from exc
+    except RecursionError as exc:
+        raise BadRequest(_TOO_DEEP) from exc
+    if _depth_over(value, MAX_DEPTH):
+        raise BadRequest(_TOO_DEEP)
+    return value
+
+
+_TOO_DEEP = f"The request body is nested too deeply (at most {MAX_DEPTH} levels)."
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests arrays and objects more than ``limit`` deep (no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children
+                     if isinstance(child, (dict, list)))
+    return False
 
 
 def read_json() -> Any:
