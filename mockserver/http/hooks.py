@@ -58,12 +58,13 @@ def install(app: Flask) -> None:
 def refuse_odd_paths() -> None:
     """Paths that Express (Runway's stack) would route nowhere are 404 here too.
 
-    WSGI servers decode ``%2F`` before routing, which would let ``/v1%2Forganization``
-    reach ``/v1/organization``, and werkzeug ignores leading slashes (``//v1/...``);
-    Express matches routes on the raw path, so both are unrouted.
+    werkzeug ignores leading slashes (``//v1/...``) and WSGI servers decode ``%2F``
+    before routing, which would let ``/v1%2Forganization`` reach ``/v1/organization``;
+    Express matches routes on the raw path, so both are unrouted. The raw path is known
+    only where the server passes it (waitress and werkzeug do, Granian does not).
     """
-    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
-    path = raw.partition("?")[0]
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    path = raw.partition("?")[0] if raw else request.environ.get("PATH_INFO", "")
     if "%2f" in path.lower() or path.startswith("//"):
         raise NoRoute()  # rendered like any unrouted path
 
