@@ -57,6 +57,8 @@ def _config(settings: dict[str, Any]) -> dict[str, Any]:
     }
     if settings["retention"]:
         config["retention_seconds"] = settings["retention"]
+    if settings["api_keys"]:
+        config["api_keys"] = settings["api_keys"]
     return config
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -40,6 +41,9 @@ class Config:
     # Required on /_mock/* when set; always required when ``exposed``.
     admin_token: str | None = None
     exposed: bool = False
+    # The API keys that are tenants; any other key gets 401. None: any non-empty key is a
+    # tenant (the default, so tests need no set-up).
+    api_keys: frozenset[str] | None = None
     journal_size: int = 10_000
     # Finished tasks, resources and journal entries older than this much emulator time
     # are purged, so memory stays flat under a steady load; None keeps everything.
@@ -61,6 +65,33 @@ class Config:
         if unknown:
             raise ValueError(f"unknown config keys: {', '.join(sorted(unknown))}")
         return cls(**values)
+
+    def __post_init__(self) -> None:
+        if self.api_keys is not None:
+            keys = [self.api_keys] if isinstance(self.api_keys, str) else list(self.api_keys)
+            if not keys or not all(isinstance(k, str) and k.strip() for k in keys):
+                raise ValueError("api_keys must be a non-empty list of non-empty keys")
+            self.api_keys = frozenset(k.strip() for k in keys)
+
+    def is_tenant(self, key: str) -> bool:
+        """Whether the API key ``key`` names a tenant of this emulator."""
+        return self.api_keys is None or key in self.api_keys
+
+
+def parse_api_keys(value: str) -> list[str]:
+    """Keys from ``serve --api-keys``: a file of one key per line, or a comma-separated list.
+
+    In a file, blank lines and lines starting with ``#`` are skipped.
+    """
+    if os.path.isfile(value):
+        with open(value, encoding="utf-8") as fh:
+            lines = [line.strip() for line in fh]
+        keys = [line for line in lines if line and not line.startswith("#")]
+    else:
+        keys = [part.strip() for part in value.split(",") if part.strip()]
+    if not keys:
+        raise ValueError(f"no API keys in {value!r}")
+    return keys
 
 
 class Runtime:

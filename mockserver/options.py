@@ -93,6 +93,21 @@ def choice(*names: str) -> Callable[[Any], str]:
     return parse
 
 
+def api_keys(value: Any) -> list[str]:
+    """API keys: a list (TOML), or a comma-separated list or a file of one key per line."""
+    from runway_mock.config import parse_api_keys
+
+    if isinstance(value, list) and all(isinstance(k, str) for k in value):
+        keys = [k.strip() for k in value if k.strip()]
+        if not keys:
+            raise OptionError("no API keys given")
+        return keys
+    try:
+        return parse_api_keys(text(value))
+    except (OSError, ValueError) as exc:
+        raise OptionError(str(exc)) from None
+
+
 port = _number(int, low=0, high=65535)
 seed = _number(int, low=0)
 positive = _number(float, low=0, low_open=True)
@@ -140,6 +155,9 @@ SERVE_OPTIONS: tuple[Option, ...] = (
            metavar="FILE"),
     Option("load-state", existing_file, None, "a state dump (GET /_mock/state) restored at "
            "start", metavar="FILE"),
+    Option("api-keys", api_keys, None, "only these API keys are tenants, others get 401: "
+           "comma-separated, or a file with one per line (default: any non-empty key)",
+           metavar="LIST|FILE", secret=True),
     Option("public-url", text, None, "base URL put in output and upload links "
            "(default: taken from each request)", metavar="URL"),
     Option("store", text, "memory", "where state lives: memory (embedded), sqlite:PATH "

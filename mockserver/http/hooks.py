@@ -83,6 +83,8 @@ def authenticate() -> None:
         raise Unauthorized(
             "Missing or invalid API key. Send it as 'Authorization: Bearer <key>'."
         )
+    if not runtime().config.is_tenant(token):
+        raise Unauthorized("The API key is not valid. Check it in the developer portal.")
     g.tenant = tenant_of(token)
     version = request.headers.get("X-Runway-Version")
     if version is None:
