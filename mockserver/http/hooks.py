@@ -234,10 +234,7 @@ def _request_body() -> Any:
     """The call's JSON body, scrubbed, when it has one."""
     if request.method not in ("POST", "PUT", "PATCH") or not request.is_json:
         return None
-    try:
-        body = request.get_json(silent=True)
-    except HTTPException:  # too large: never read
-        return None
+    body = peek_json()  # the view's one parse: never raises, None when not JSON
     return None if body is None else journal.scrub(body)
 
 
