@@ -51,6 +51,7 @@ def err(status, message="boom", headers=None):
 
 @pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504])
 def test_retryable_statuses_are_retried(status):
+    """408, 409, 429 and 5xx are retried once after a sleep and then succeed."""
     client, session, sleeps = make(err(status), ORG)
     assert client.organization.retrieve().credit_balance == 10
     assert len(session.calls) == 2
@@ -63,6 +64,7 @@ def test_retryable_statuses_are_retried(status):
     (422, UnprocessableEntityError),
 ])
 def test_other_4xx_are_never_retried(status, cls):
+    """Other 4xx raise their own error class at once with the server's message, no sleep."""
     client, session, sleeps = make(err(status, "nope"), ORG)
     with pytest.raises(cls) as info:
         client.organization.retrieve()
@@ -75,6 +77,7 @@ def test_other_4xx_are_never_retried(status, cls):
 
 
 def test_status_table_for_retryable_errors_once_exhausted():
+    """Retryable statuses raise their error class after three attempts by default."""
     for status, cls in [(409, ConflictError), (429, RateLimitError), (500, InternalServerError),
                         (503, InternalServerError)]:
         client, session, _ = make(err(status), err(status), err(status))
@@ -84,6 +87,7 @@ def test_status_table_for_retryable_errors_once_exhausted():
 
 
 def test_max_retries_bounds_the_attempts():
+    """max_retries sets the number of retries and sleeps; 0 means one attempt."""
     client, session, sleeps = make(*[err(500)] * 6, max_retries=4)
     with pytest.raises(InternalServerError, match="500 boom"):
         client.organization.retrieve()
@@ -96,6 +100,7 @@ def test_max_retries_bounds_the_attempts():
 
 
 def test_x_should_retry_overrides_the_status_rule():
+    """x-should-retry false stops a retryable status; true retries a 400."""
     client, session, _ = make(err(503, headers={"x-should-retry": "false"}), ORG)
     with pytest.raises(InternalServerError):
         client.organization.retrieve()
@@ -117,12 +122,14 @@ def test_x_should_retry_overrides_the_status_rule():
     ({"retry-after-ms": "0"}, 0.0),
 ])
 def test_retry_header_precedence(headers, expected):
+    """retry-after-ms beats Retry-After; seconds, fractions and HTTP dates are read."""
     client, _, sleeps = make(err(429, headers=headers), ORG)
     client.organization.retrieve()
     assert sleeps == [pytest.approx(expected)]
 
 
 def test_retry_after_date_without_a_date_header_uses_now():
+    """A Retry-After date is measured from now; junk or negative values are no hint."""
     now = datetime(2026, 10, 21, 7, 28, 0, tzinfo=timezone.utc)
     hint = rules.retry_after({"Retry-After": "Wed, 21 Oct 2026 07:28:10 GMT"}, now=now)
     assert hint == pytest.approx(10.0)
@@ -132,12 +139,14 @@ def test_retry_after_date_without_a_date_header_uses_now():
 
 
 def test_unusable_hints_fall_back_to_backoff():
+    """An unreadable Retry-After falls back to the first backoff step."""
     client, _, sleeps = make(err(429, headers={"Retry-After": "whenever"}), ORG)
     client.organization.retrieve()
     assert 0.375 <= sleeps[0] <= 0.5
 
 
 def test_backoff_is_exponential_with_bounded_jitter():
+    """Backoff doubles from 0.5 s to an 8 s cap, with at most 25% jitter down."""
     client, _, sleeps = make(*[err(503)] * 9, max_retries=8, max_retry_wait=1000)
     with pytest.raises(InternalServerError):
         client.organization.retrieve()
@@ -149,6 +158,7 @@ def test_backoff_is_exponential_with_bounded_jitter():
 
 
 def test_backoff_jitter_comes_from_the_seed():
+    """The jitter of backoff sleeps is reproducible from the client's seed."""
     def delays(seed):
         client, _, sleeps = make(*[err(503)] * 5, max_retries=4, seed=seed)
         with pytest.raises(InternalServerError):
@@ -161,6 +171,7 @@ def test_backoff_jitter_comes_from_the_seed():
 
 def test_total_wait_is_capped():
     # Backoff sleeps stop before their sum would pass the cap.
+    """Backoff stops before the sum of sleeps would pass max_retry_wait."""
     client, session, sleeps = make(*[err(503)] * 11, max_retries=10, max_retry_wait=3.0)
     with pytest.raises(InternalServerError):
         client.organization.retrieve()
@@ -170,6 +181,7 @@ def test_total_wait_is_capped():
 
 
 def test_a_server_hint_beyond_the_cap_is_reported_not_slept():
+    """A Retry-After beyond the cap raises at once, carrying retry_after and the message."""
     client, session, sleeps = make(err(429, "slow down", {"Retry-After": "120"}), ORG)
     with pytest.raises(RateLimitError) as info:
         client.organization.retrieve()
@@ -187,6 +199,7 @@ def test_a_server_hint_beyond_the_cap_is_reported_not_slept():
         "Connection aborted.", http.client.RemoteDisconnected("closed"))),
 ])
 def test_a_create_without_an_answer_is_reported_not_resent(failure):
+    """A create whose request may have arrived raises CreateTimeoutError and is not resent."""
     client, session, sleeps = make(failure, CREATED)
     with pytest.raises(CreateTimeoutError, match="not sent again"):
         client.image_to_video.create(**I2V)
@@ -196,12 +209,14 @@ def test_a_create_without_an_answer_is_reported_not_resent(failure):
 
 
 def test_create_timeout_is_a_timeout_error():
+    """CreateTimeoutError is an APITimeoutError, which is an APIConnectionError."""
     assert issubclass(CreateTimeoutError, APITimeoutError)
     assert issubclass(APITimeoutError, APIConnectionError)
 
 
 @pytest.mark.parametrize("status", [429, 500, 502, 503])
 def test_a_create_refused_with_a_status_is_retried(status):
+    """A create answered with a retryable status is resent with the same body."""
     client, session, _ = make(err(status), CREATED)
     task = client.image_to_video.create(**I2V)
     assert task.id == "t-1"
@@ -216,12 +231,14 @@ def test_a_create_refused_with_a_status_is_retried(status):
         urllib3.exceptions.NewConnectionError(None, "Connection refused"))),
 ])
 def test_a_create_that_never_left_is_retried(failure):
+    """A create that failed to connect (never sent) is retried."""
     client, session, _ = make(failure, CREATED)
     assert client.image_to_video.create(**I2V).id == "t-1"
     assert len(session.calls) == 2
 
 
 def test_retry_creates_opts_in_to_resending():
+    """retry_creates=True resends a create after a read timeout."""
     client, session, _ = make(requests.ReadTimeout(), CREATED, retry_creates=True)
     assert client.image_to_video.create(**I2V).id == "t-1"
     assert len(session.calls) == 2
@@ -233,6 +250,7 @@ def test_retry_creates_opts_in_to_resending():
     lambda c: c.voices.create(name="v"), lambda c: c.realtime_sessions.create(model="m"),
 ])
 def test_every_creating_post_is_protected(call):
+    """Every resource's creating POST raises CreateTimeoutError on a read timeout."""
     client, session, _ = make(requests.ReadTimeout(), CREATED)
     with pytest.raises(CreateTimeoutError):
         call(client)
@@ -240,6 +258,7 @@ def test_every_creating_post_is_protected(call):
 
 
 def test_reads_are_retried_after_a_timeout():
+    """GETs and read-only POSTs are retried after a read timeout; exhaustion is APITimeoutError."""
     client, session, _ = make(requests.ReadTimeout(), ORG)
     assert client.organization.retrieve().credit_balance == 10
     client, session, _ = make(requests.ReadTimeout(), (200, {"models": [], "results": []}))
@@ -252,6 +271,7 @@ def test_reads_are_retried_after_a_timeout():
 
 
 def test_a_refused_connection_on_a_real_socket():
+    """A refused connection on a real closed port is retried and raises APIConnectionError."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -268,6 +288,7 @@ def test_a_refused_connection_on_a_real_socket():
 # -- error bodies ------------------------------------------------------------------------
 
 def test_bad_request_carries_issues_and_the_server_text():
+    """BadRequestError carries the server's issues, body and message text."""
     issues = [{"code": "invalid_enum_value", "path": ["ratio"], "message": "Invalid enum"}]
     client, _, _ = make((400, {"error": "Invalid parameter 'ratio'", "issues": issues}))
     with pytest.raises(BadRequestError) as info:
@@ -278,6 +299,7 @@ def test_bad_request_carries_issues_and_the_server_text():
 
 
 def test_non_json_error_bodies_still_make_clear_errors():
+    """A non-JSON error body still gives an error with its text; missing issues is []."""
     client, _, _ = make((502, "<html>Bad Gateway</html>"), max_retries=0)
     with pytest.raises(InternalServerError, match="Bad Gateway"):
         client.organization.retrieve()
@@ -288,6 +310,7 @@ def test_non_json_error_bodies_still_make_clear_errors():
 
 
 def test_every_request_names_the_key_and_version():
+    """Every request sends the bearer key and X-Runway-Version; bodies are JSON."""
     client, session, _ = make(ORG, CREATED)
     client.organization.retrieve()
     client.image_to_video.create(**I2V)

@@ -67,6 +67,7 @@ def journal_of(url, **query):
 
 
 def test_sdk_retries_a_429_honouring_retry_after_ms(server):
+    """The SDK waits retry-after-ms, not its own backoff, between two 429s."""
     url, *_ = server
     add_rule(url, id="busy", match={"method": "POST", "path": "/v1/image_to_video"},
              effect={"type": "status", "status": 429, "retryAfterMs": 200}, times=2)
@@ -93,6 +94,7 @@ def test_sdk_retries_a_429_honouring_retry_after_ms(server):
     ({}, None, None),
 ])
 def test_429_headers_as_configured(server, effect, header, value):
+    """A 429 rule sends exactly the Retry-After / retry-after-ms header it was given, or none."""
     url, *_ = server
     add_rule(url, effect={"type": "status", "status": 429, **effect}, times=1)
     r = requests.get(f"{url}/v1/organization", headers=auth(), timeout=5)
@@ -105,6 +107,7 @@ def test_429_headers_as_configured(server, effect, header, value):
 
 
 def test_sdk_gives_up_with_rate_limit_error_when_retries_run_out(server):
+    """A rule that always 429s makes the SDK raise RateLimitError after max_retries + 1 calls."""
     url, *_ = server
     add_rule(url, effect={"type": "status", "status": 429, "retryAfterMs": 10})
     client = sdk(url, retries=1)
@@ -117,6 +120,7 @@ def test_sdk_gives_up_with_rate_limit_error_when_retries_run_out(server):
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
 def test_5xx_reaches_the_sdk_as_internal_server_error(server, status):
+    """Each injected 5xx reaches the SDK as InternalServerError with its status and error body."""
     url, *_ = server
     add_rule(url, effect={"type": "status", "status": status, "error": "boom"})
     client = sdk(url)
@@ -128,6 +132,7 @@ def test_5xx_reaches_the_sdk_as_internal_server_error(server, status):
 
 
 def test_should_retry_header_stops_the_sdk_retrying(server):
+    """A 503 rule with shouldRetry false sends x-should-retry: false and the SDK calls once."""
     url, *_ = server
     add_rule(url, effect={"type": "status", "status": 503, "shouldRetry": False})
     client = sdk(url, retries=2)
@@ -138,6 +143,7 @@ def test_should_retry_header_stops_the_sdk_retrying(server):
 
 
 def test_dropped_connection_is_a_connection_error(server):
+    """A drop rule closes the socket (ConnectionError / APIConnectionError) and is journalled."""
     url, *_ = server
     add_rule(url, id="cut", match={"path": "/v1/organization"}, effect="drop", times=2)
     with pytest.raises(requests.ConnectionError):
@@ -153,6 +159,7 @@ def test_dropped_connection_is_a_connection_error(server):
 
 
 def test_sdk_retries_through_a_dropped_connection(server):
+    """One dropped connection is retried by the SDK and the second call succeeds."""
     url, *_ = server
     add_rule(url, match={"path": "/v1/organization"}, effect="drop", times=1)
     client = sdk(url, retries=1)
@@ -161,6 +168,7 @@ def test_sdk_retries_through_a_dropped_connection(server):
 
 
 def test_drop_after_processing_still_creates_the_task(server):
+    """A drop with after=true cuts the reply but the task is already stored and journalled."""
     url, app, *_ = server
     add_rule(url, match={"method": "POST"}, effect={"type": "drop", "after": True}, times=1)
     with pytest.raises(requests.ConnectionError):
@@ -171,6 +179,7 @@ def test_drop_after_processing_still_creates_the_task(server):
 
 
 def test_truncated_body(server):
+    """A truncate rule cuts the body short, for requests and the SDK alike."""
     url, *_ = server
     add_rule(url, match={"path": "/v1/organization"}, effect={"type": "truncate", "bytes": 10},
              times=2)
@@ -183,6 +192,7 @@ def test_truncated_body(server):
 
 
 def test_malformed_body(server):
+    """A malformed rule sends a 200 JSON-typed body that neither requests nor the SDK parse."""
     url, *_ = server
     add_rule(url, match={"path": "/v1/organization"}, effect="malformed", times=1)
     add_rule(url, match={"path": "/v1/organization"},
@@ -198,6 +208,7 @@ def test_malformed_body(server):
 
 
 def test_latency_uses_the_runtime_sleep(server):
+    """Latency effects (alone or on a status rule) call the runtime's injectable sleep."""
     url, _app, _clock, slept = server
     add_rule(url, effect={"type": "latency", "seconds": 2.5}, times=1)
     add_rule(url, effect={"type": "status", "status": 503, "latency": 1.0}, times=1)
@@ -207,6 +218,7 @@ def test_latency_uses_the_runtime_sleep(server):
 
 
 def test_real_latency_makes_a_client_time_out(server):
+    """Real latency longer than the client's timeout makes the SDK raise APITimeoutError."""
     url, app, *_ = server
     runtime_of(app).sleep = time.sleep
     add_rule(url, effect={"type": "latency", "seconds": 0.6}, times=1)
@@ -217,6 +229,7 @@ def test_real_latency_makes_a_client_time_out(server):
 
 
 def test_fail_effect_forces_the_task_to_failed(server):
+    """A fail rule makes only the matched task FAILED with its failureCode and zero cost."""
     url, _app, clock, _ = server
     add_rule(url, match={"model": "gen4_turbo"},
              effect={"type": "fail", "failureCode": "SAFETY.INPUT.IMAGE"}, times=1)
@@ -233,6 +246,7 @@ def test_fail_effect_forces_the_task_to_failed(server):
 
 
 def test_hold_effect_keeps_the_task_until_released(server):
+    """A hold rule keeps the task PENDING however long until it is released."""
     url, _app, clock, _ = server
     add_rule(url, effect={"type": "hold", "status": "PENDING"}, times=1)
     client = sdk(url)
@@ -261,6 +275,7 @@ def rt(app):
 
 
 def test_first_matching_rule_wins(client, rt):
+    """Rules are tried in order and the first that matches decides the response."""
     faults.add(rt, [{"match": {"path": "/v1/organization"}, "effect": {"type": "status",
                                                                       "status": 503}},
                     {"effect": {"type": "status", "status": 500}}])
@@ -279,6 +294,7 @@ def test_first_matching_rule_wins(client, rt):
      [True, False, False, True]),
 ])
 def test_match_keys(client, rt, match, hits):
+    """Each match key (method, path glob, endpoint, model, apiKey, lists) picks its calls."""
     task_id = client.post("/v1/image_to_video", json=I2V, headers=auth()).json["id"]
     faults.add(rt, [{"match": match, "effect": {"type": "status", "status": 418}}])
     seen = [
@@ -291,6 +307,7 @@ def test_match_keys(client, rt, match, hits):
 
 
 def test_budgets_once_n_and_forever_with_consumption_report(client, rt):
+    """times once / N / unbounded budgets fire as counted; the report and unconsumed list agree."""
     faults.add(rt, [
         {"id": "once", "match": {"path": "/v1/organization"},
          "effect": {"type": "status", "status": 500}, "times": "once"},
@@ -312,6 +329,7 @@ def test_budgets_once_n_and_forever_with_consumption_report(client, rt):
 
 
 def test_nth_matching_call(client, rt):
+    """match.nth fires only on the listed ordinal matching calls."""
     faults.add(rt, [{"match": {"path": "/v1/organization", "nth": [2, 4]},
                      "effect": {"type": "status", "status": 500}}])
     assert [call(client) for _ in range(5)] == [200, 500, 200, 500, 200]
@@ -326,6 +344,7 @@ def pattern(seed, n=40, p=0.3):
 
 
 def test_probability_is_reproducible_under_a_seed():
+    """Probabilistic rules fire in the same pattern under the same seed and differ across seeds."""
     first = pattern(seed=1)
     assert pattern(seed=1) == first
     assert pattern(seed=2) != first
@@ -333,6 +352,7 @@ def test_probability_is_reproducible_under_a_seed():
 
 
 def test_reset_starts_rule_counters_again(client, rt):
+    """Reset keeping faults restarts rule counters; a full reset removes the rules."""
     faults.add(rt, [{"id": "n2", "match": {"nth": 2},
                      "effect": {"type": "status", "status": 500}}])
     assert [call(client) for _ in range(3)] == [200, 500, 200]
@@ -361,12 +381,14 @@ def test_reset_starts_rule_counters_again(client, rt):
     ({"effect": {"type": "drop", "bytes": 3}}, "unknown fields for a drop effect"),
 ])
 def test_bad_rules_are_400_with_a_clear_message(client, rule, message):
+    """Each invalid rule is refused with 400 and a message naming the bad field."""
     r = client.post("/_mock/faults", json=rule)
     assert r.status_code == 400
     assert message in r.json["error"]
 
 
 def test_duplicate_rule_ids_are_refused(client, rt):
+    """Adding a rule whose id already exists is a 400 "already exists"."""
     faults.add(rt, [{"id": "a", "effect": "drop"}])
     r = client.post("/_mock/faults", json={"id": "a", "effect": "drop"})
     assert r.status_code == 400 and "already exists" in r.json["error"]
@@ -380,6 +402,7 @@ HEADER = {"X-Runway-Mock-Fault": json.dumps({"effect": {"type": "status", "statu
 
 
 def test_header_fault_applies_to_that_call_only(client):
+    """The fault header faults only its own request; the journal names rule "header"."""
     assert client.get("/v1/organization", headers={**auth(), **HEADER}).status_code == 502
     assert call(client) == 200
     entries = journal.entries(runtime_of(client.application))
@@ -387,16 +410,19 @@ def test_header_fault_applies_to_that_call_only(client):
 
 
 def test_header_shorthand_is_the_effect(client):
+    """A fault header holding a bare effect object is taken as the effect."""
     h = {"X-Runway-Mock-Fault": '{"type": "status", "status": 504}'}
     assert client.get("/v1/organization", headers={**auth(), **h}).status_code == 504
 
 
 def test_bad_header_is_400(client):
+    """An unparsable X-Runway-Mock-Fault header is a 400 naming the header."""
     r = client.get("/v1/organization", headers={**auth(), "X-Runway-Mock-Fault": "{oops"})
     assert r.status_code == 400 and "X-Runway-Mock-Fault" in r.json["error"]
 
 
 def test_header_needs_the_admin_token_when_one_is_set(clock):
+    """With an admin token configured the fault header is 403 unless the token is sent."""
     app = create_app({"admin_token": "s3cret"}, clock=clock)
     client = app.test_client()
     r = client.get("/v1/organization", headers={**auth(), **HEADER})
@@ -406,6 +432,7 @@ def test_header_needs_the_admin_token_when_one_is_set(clock):
 
 
 def test_header_is_refused_when_exposed_without_a_token(clock):
+    """An exposed server without an admin token refuses the fault header with 403."""
     client = create_app({"exposed": True}, clock=clock).test_client()
     r = client.get("/v1/organization", headers={**auth(), **HEADER})
     assert r.status_code == 403
@@ -417,6 +444,7 @@ def test_header_is_refused_when_exposed_without_a_token(clock):
 
 
 def test_load_yaml_and_json_files(tmp_path, app):
+    """Rule files in YAML and JSON load in order, with default ids and times normalised."""
     yml = tmp_path / "faults.yaml"
     yml.write_text(
         "rules:\n"
@@ -436,6 +464,7 @@ def test_load_yaml_and_json_files(tmp_path, app):
 
 
 def test_bad_rule_file_names_the_problem(tmp_path, app):
+    """A bad rule file raises ValueError naming the file, rule index and field."""
     bad = tmp_path / "bad.yaml"
     bad.write_text("- effect: {type: status, status: 99}\n")
     with pytest.raises(ValueError, match=r"bad.yaml: rule 0: effect.status"):

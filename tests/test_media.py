@@ -241,6 +241,7 @@ def check_mp4(data: bytes, seconds: float, brand: bytes) -> tuple[int, int, int]
 
 @pytest.mark.parametrize(("width", "height"), RATIOS)
 def test_png_is_valid_and_keeps_aspect(width: int, height: int) -> None:
+    """PNGs have valid chunks and CRCs, fit 256 px keeping the aspect, and stay small."""
     data, ctype = media.render("image", "png", width, height, 5.0, 3)
     assert ctype == "image/png"
     w, h = check_png(data)
@@ -251,6 +252,7 @@ def test_png_is_valid_and_keeps_aspect(width: int, height: int) -> None:
 
 @pytest.mark.parametrize(("width", "height"), RATIOS)
 def test_jpeg_has_markers_and_frame_size(width: int, height: int) -> None:
+    """JPEGs have the JFIF markers and a frame fitting the aspect; jpg is the same file."""
     data, ctype = media.render("image", "jpeg", width, height, 5.0, 4)
     assert ctype == "image/jpeg"
     w, h = jpeg_size(data)
@@ -261,6 +263,7 @@ def test_jpeg_has_markers_and_frame_size(width: int, height: int) -> None:
 
 @pytest.mark.parametrize(("width", "height"), RATIOS)
 def test_webp_header(width: int, height: int) -> None:
+    """WebP files have a valid RIFF/VP8L header with the fitted size, and stay small."""
     data, ctype = media.render("image", "webp", width, height, 5.0, 5)
     assert ctype == "image/webp"
     w, h = webp_size(data)
@@ -269,6 +272,7 @@ def test_webp_header(width: int, height: int) -> None:
 
 
 def test_svg_is_xml_with_the_requested_size() -> None:
+    """SVGs parse as XML with the requested width, height and viewBox."""
     data, ctype = media.render("image", "svg", 1584, 672, 5.0, 6)
     assert ctype == "image/svg+xml"
     root = ET.fromstring(data)
@@ -283,6 +287,7 @@ def test_svg_is_xml_with_the_requested_size() -> None:
 @pytest.mark.parametrize(("ext", "brand"), [("mp4", b"isom"), ("mov", b"qt  ")])
 @pytest.mark.parametrize("seconds", [10.0, 2.5, 0.5])
 def test_video_box_tree(ext: str, brand: bytes, seconds: float) -> None:
+    """MP4/MOV files have a consistent box tree, the brand, duration and one frame a second."""
     data, ctype = media.render("video", ext, 1920, 1080, seconds, 7)
     assert ctype == ("video/mp4" if ext == "mp4" else "video/quicktime")
     w, h, frames = check_mp4(data, seconds, brand)
@@ -292,12 +297,14 @@ def test_video_box_tree(ext: str, brand: bytes, seconds: float) -> None:
 
 @pytest.mark.parametrize(("width", "height"), RATIOS)
 def test_video_keeps_aspect_with_even_sides(width: int, height: int) -> None:
+    """Videos fit 64 px with even sides and keep the requested aspect."""
     w, h, _ = check_mp4(fresh("video", "mp4", width, height, 3.0), 3.0, b"isom")
     assert max(w, h) <= 64 and min(w, h) >= 2 and w % 2 == 0 and h % 2 == 0
     assert aspect_error(w, h, width, height) < 0.02
 
 
 def test_long_4k_video_stays_small() -> None:
+    """A 15 s 4K video stays a valid MP4 under 300 kB."""
     data = fresh("video", "mp4", 3840, 2160, 15.0)
     check_mp4(data, 15.0, b"isom")
     assert len(data) < 300_000
@@ -308,6 +315,7 @@ def test_long_4k_video_stays_small() -> None:
 
 @pytest.mark.parametrize("seconds", [10.0, 2.5, 0.5])
 def test_wav_duration_and_format(seconds: float) -> None:
+    """WAVs are mono 16-bit, have the requested duration and a quiet, non-silent tone."""
     data, ctype = media.render("audio", "wav", 0, 0, seconds, 8)
     assert ctype == "audio/wav"
     with wave.open(io.BytesIO(data)) as w:
@@ -321,6 +329,7 @@ def test_wav_duration_and_format(seconds: float) -> None:
 
 @pytest.mark.parametrize("seconds", [10.0, 2.5, 0.5])
 def test_mp3_frames(seconds: float) -> None:
+    """MP3s are an ID3 tag then MPEG-1 Layer III frames adding up to the duration."""
     data, ctype = media.render("audio", "mp3", 0, 0, seconds, 9)
     assert ctype == "audio/mpeg"
     assert data[:3] == b"ID3"
@@ -359,6 +368,7 @@ def flac_frames(data: bytes) -> list[bytes]:
 
 @pytest.mark.parametrize("seconds", [10.0, 2.5, 0.5])
 def test_flac_streaminfo_and_crcs(seconds: float) -> None:
+    """FLAC STREAMINFO matches the frames, every CRC checks and the duration is right."""
     data, ctype = media.render("audio", "flac", 0, 0, seconds, 10)
     assert ctype == "audio/flac"
     assert data[:4] == b"fLaC" and data[4] == 0x80 and data[5:8] == b"\x00\x00\x22"
@@ -400,6 +410,7 @@ def ogg_pages(data: bytes) -> list[tuple[int, int, list[bytes]]]:
 
 @pytest.mark.parametrize("seconds", [10.0, 2.5, 0.5])
 def test_ogg_opus_pages(seconds: float) -> None:
+    """Ogg Opus pages have valid CRCs, head/tags packets and a granule matching the duration."""
     data, ctype = media.render("audio", "ogg", 0, 0, seconds, 11)
     assert ctype == "audio/ogg"
     pages = ogg_pages(data)
@@ -418,6 +429,7 @@ def test_ogg_opus_pages(seconds: float) -> None:
 
 
 def test_zip_holds_png_frames() -> None:
+    """A zip archive holds numbered, distinct, valid PNG frames of the fitted size."""
     data, ctype = media.render("archive", "zip", 1584, 672, 4.0, 12)
     assert ctype == "application/zip"
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -435,6 +447,7 @@ def test_zip_holds_png_frames() -> None:
 
 @pytest.mark.parametrize(("kind", "ext"), FORMATS)
 def test_deterministic_and_seeded(kind: str, ext: str) -> None:
+    """Every format renders identical bytes for a seed and different bytes for another seed."""
     one = fresh(kind, ext, seed=123)
     assert one == fresh(kind, ext, seed=123)
     assert one != fresh(kind, ext, seed=124)
@@ -442,6 +455,7 @@ def test_deterministic_and_seeded(kind: str, ext: str) -> None:
 
 
 def test_content_types_and_extensions() -> None:
+    """The content-type table is exactly as listed and render reports those types."""
     assert media.CONTENT_TYPES == {
         "png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "webp": "image/webp",
         "svg": "image/svg+xml", "mp4": "video/mp4", "mov": "video/quicktime",
@@ -463,12 +477,14 @@ def test_content_types_and_extensions() -> None:
     (("audio", "wav", 10, 10, float("nan"), 0), "seconds"),
 ])
 def test_bad_arguments_raise(args: tuple, message: str) -> None:
+    """Unknown kinds or extensions and bad sizes or durations raise ValueError with a reason."""
     with pytest.raises(ValueError, match=message):
         media.render(*args)
 
 
 @pytest.mark.parametrize(("width", "height"), [(1, 1), (33, 17), (17, 4096), (5000, 100)])
 def test_odd_sizes_stay_valid(width: int, height: int) -> None:
+    """Tiny, odd and extreme sizes still give valid PNG and MP4 files keeping the aspect."""
     w, h = check_png(fresh("image", "png", width, height))
     assert aspect_error(w, h, width, height) < 0.02
     w, h, _ = check_mp4(fresh("video", "mp4", width, height, 1.5), 1.5, b"isom")
@@ -476,6 +492,7 @@ def test_odd_sizes_stay_valid(width: int, height: int) -> None:
 
 
 def test_render_is_cached() -> None:
+    """Rendering the same arguments twice returns the same cached bytes object."""
     args = ("video", "mp4", 1920, 1080, 10.0, 99)
     assert media.render(*args)[0] is media.render(*args)[0]
 
@@ -508,6 +525,7 @@ def has_svg_decoder() -> bool:
 @pytest.mark.parametrize(("width", "height"), [(1280, 720), (720, 1280), (2112, 912)])
 @pytest.mark.parametrize("ext", ["png", "jpeg", "webp", "svg"])
 def test_ffmpeg_decodes_images(tmp_path: Path, ext: str, width: int, height: int) -> None:
+    """ffmpeg decodes PNG, JPEG, WebP and SVG cleanly at the expected size."""
     if ext == "svg" and not has_svg_decoder():
         pytest.skip("this ffmpeg build has no SVG (librsvg) decoder")
     path = tmp_path / f"out.{ext}"
@@ -520,6 +538,7 @@ def test_ffmpeg_decodes_images(tmp_path: Path, ext: str, width: int, height: int
 
 @needs_ffmpeg
 def test_ffmpeg_pixels_match_across_image_formats(tmp_path: Path) -> None:
+    """WebP decodes to the PNG's pixels and JPEG to a close approximation."""
     pixels = {}
     for ext in ("png", "webp", "jpeg"):
         path = tmp_path / f"out.{ext}"
@@ -538,6 +557,7 @@ def test_ffmpeg_pixels_match_across_image_formats(tmp_path: Path) -> None:
                           (3840, 2160, 15.0)])
 def test_ffmpeg_decodes_video(tmp_path: Path, ext: str, width: int, height: int,
                               seconds: float) -> None:
+    """ffmpeg decodes the H.264 video cleanly with the fitted size, frame count and duration."""
     path = tmp_path / f"out.{ext}"
     path.write_bytes(media.render("video", ext, width, height, seconds, 23)[0])
     ffmpeg_decode(path, "-f", "null", "-")
@@ -555,6 +575,7 @@ def test_ffmpeg_decodes_video(tmp_path: Path, ext: str, width: int, height: int,
 @pytest.mark.parametrize("seconds", [8.0, 2.5, 0.4])
 def test_ffmpeg_decodes_the_sound_track_of_a_video(tmp_path: Path, ext: str,
                                                    seconds: float) -> None:
+    """Videos asked for sound carry a PCM track of the right length; others have none."""
     path = tmp_path / f"out.{ext}"
     path.write_bytes(media.render("video", ext, 1280, 720, seconds, 23, True)[0])
     ffmpeg_decode(path, "-f", "null", "-")
@@ -579,6 +600,7 @@ def _write(tmp_path: Path, ext: str, data: bytes) -> Path:
 @pytest.mark.parametrize("ext", ["wav", "mp3", "flac", "ogg"])
 @pytest.mark.parametrize("seconds", [10.0, 2.5, 0.5, 15.0])
 def test_ffmpeg_decodes_audio(tmp_path: Path, ext: str, seconds: float) -> None:
+    """ffmpeg decodes WAV, MP3, FLAC and Ogg cleanly with the requested duration."""
     path = tmp_path / f"out.{ext}"
     path.write_bytes(media.render("audio", ext, 0, 0, seconds, 24)[0])
     pcm = ffmpeg_decode(path, "-f", "s16le", "-ac", "1", "-ar", "48000", "-")
@@ -591,6 +613,7 @@ def test_ffmpeg_decodes_audio(tmp_path: Path, ext: str, seconds: float) -> None:
 
 @needs_ffmpeg
 def test_ffmpeg_flac_matches_wav(tmp_path: Path) -> None:
+    """FLAC decodes to exactly the same samples as the WAV of the same seed."""
     decoded = []
     for ext in ("wav", "flac"):
         path = tmp_path / f"out.{ext}"
@@ -600,6 +623,7 @@ def test_ffmpeg_flac_matches_wav(tmp_path: Path) -> None:
 
 
 def test_pillow_opens_images() -> None:
+    """Pillow, when installed, opens the PNG, JPEG and WebP at 256x144."""
     image_module = pytest.importorskip("PIL.Image", reason="Pillow is optional")
     for ext in ("png", "jpeg", "webp"):
         data = media.render("image", ext, 1280, 720, 5.0, 26)[0]

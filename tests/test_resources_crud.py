@@ -55,6 +55,7 @@ def walk(client, path: str, limit: int, extra: str = "") -> list[str]:
 @pytest.mark.parametrize("kind", ["documents", "voices", "avatars", "routers"])
 @pytest.mark.parametrize("limit", [1, 2, 3])
 def test_pages_walk_the_whole_list_in_a_stable_order(client, kind, limit) -> None:
+    """Walking any list page by page at any limit yields the full list once, in one stable order."""
     ids = make(client, kind, 7)
     full = client.get(f"/v1/{kind}?limit=100", headers=auth()).get_json()
     assert full["hasMore"] is False and full["nextCursor"] is None
@@ -71,6 +72,7 @@ def test_default_limit_is_50(client) -> None:
 
 @pytest.mark.parametrize("value", ["0", "101", "abc", "1.5", "-3", ""])
 def test_bad_limit_is_400_naming_limit(client, value) -> None:
+    """Out-of-range or non-integer limit values are a 400 whose issue path is ["limit"]."""
     resp = client.get(f"/v1/avatars?limit={value}", headers=auth())
     assert resp.status_code == 400
     assert resp.get_json()["issues"][0]["path"] == ["limit"]
@@ -78,12 +80,14 @@ def test_bad_limit_is_400_naming_limit(client, value) -> None:
 
 @pytest.mark.parametrize("cursor", ["garbage", "a.b", "eyJzIjoiZG9jdW1lbnQifQ.AAAA", "x" * 1001])
 def test_bad_cursor_is_400_naming_cursor(client, cursor) -> None:
+    """Garbage, forged or oversized cursors are a 400 whose issue path is ["cursor"]."""
     resp = client.get(f"/v1/documents?limit=1&cursor={cursor}", headers=auth())
     assert resp.status_code == 400
     assert resp.get_json()["issues"][0]["path"] == ["cursor"]
 
 
 def test_cursor_of_another_list_or_order_is_refused(client) -> None:
+    """A cursor from another resource list, or from the other sort order, is a 400."""
     make(client, "documents", 3)
     make(client, "voices", 3)
     cursor = client.get("/v1/voices?limit=1", headers=auth()).get_json()["nextCursor"]
@@ -95,12 +99,14 @@ def test_cursor_of_another_list_or_order_is_refused(client) -> None:
 
 
 def test_unknown_query_parameters_are_ignored(client) -> None:
+    """An unknown query parameter on a list is ignored, not a 400."""
     make(client, "routers", 2)
     resp = client.get("/v1/routers?limit=1&whatever=1", headers=auth())
     assert resp.status_code == 200 and len(resp.get_json()["data"]) == 1
 
 
 def test_deleting_during_a_walk_neither_repeats_nor_fails(client) -> None:
+    """Deleting an item mid-walk leaves the cursor valid and skips only the deleted item."""
     ids = make(client, "documents", 5)
     first = client.get("/v1/documents?limit=2&order=asc", headers=auth()).get_json()
     client.delete(f"/v1/documents/{ids[2]}", headers=auth())
@@ -115,6 +121,7 @@ def test_deleting_during_a_walk_neither_repeats_nor_fails(client) -> None:
 
 
 def test_document_lifecycle_and_status_codes(client) -> None:
+    """Documents create 200, list without content, patch 204, delete 204, then 404 everywhere."""
     resp = post(client, "/v1/documents", {"name": "Guide", "content": "# Hello"})
     assert resp.status_code == 200
     doc = resp.get_json()
@@ -141,17 +148,20 @@ def test_document_lifecycle_and_status_codes(client) -> None:
     ({"name": "n", "content": "x", "kind": "file"}, "kind"),
 ])
 def test_document_create_validation(client, body, field) -> None:
+    """Empty, overlong, missing or unknown document fields are a 400 naming the field."""
     resp = post(client, "/v1/documents", body)
     assert resp.status_code == 400 and resp.get_json()["issues"][0]["path"] == [field]
 
 
 def test_document_patch_needs_a_field(client) -> None:
+    """Patching a document with an empty body is a 400."""
     doc = make(client, "documents", 1)[0]
     resp = client.patch(f"/v1/documents/{doc}", json={}, headers=auth())
     assert resp.status_code == 400
 
 
 def test_documents_sort_by_updated_at(client, clock) -> None:
+    """Documents sort by updatedAt or createdAt in either order; another sort key is a 400."""
     ids = make(client, "documents", 3)
     clock.advance(10)
     client.patch(f"/v1/documents/{ids[0]}", json={"content": "new"}, headers=auth())
@@ -172,6 +182,7 @@ def test_documents_sort_by_updated_at(client, clock) -> None:
 
 
 def test_voice_processing_then_ready_with_downloadable_preview(client, clock) -> None:
+    """A voice is PROCESSING then READY with a real MP3 preview; patch, delete, preview 404s."""
     resp = post(client, "/v1/voices", VOICE)
     assert resp.status_code == 200 and set(resp.get_json()) == {"id"}
     voice_id = resp.get_json()["id"]
@@ -191,6 +202,7 @@ def test_voice_processing_then_ready_with_downloadable_preview(client, clock) ->
 
 
 def test_voice_fails_by_policy(client, clock) -> None:
+    """A voices policy with a FAILED outcome makes a new voice FAILED with a reason."""
     client.post("/_mock/policies", json={"key": "voices", "outcome": {
         "status": "FAILED", "failureCode": "ASSET.INVALID"}})
     voice_id = post(client, "/v1/voices", VOICE).get_json()["id"]
@@ -210,11 +222,13 @@ def test_voice_fails_by_policy(client, clock) -> None:
     ({"from": {"type": "audio", "audio": "https://example.com/a.mp3"}}, ["name"]),
 ])
 def test_voice_validation(client, body, path) -> None:
+    """Bad voice sources (short prompt, bad model, http audio, unknown type, no name) are 400s."""
     resp = post(client, "/v1/voices", body)
     assert resp.status_code == 400 and resp.get_json()["issues"][0]["path"] == path
 
 
 def test_voice_preview_is_synchronous(client) -> None:
+    """Voice preview answers at once with a downloadable clip; a missing prompt is a 400."""
     resp = post(client, "/v1/voices/preview", {"model": "eleven_ttv_v3",
                                                 "prompt": "An energetic sports announcer."})
     assert resp.status_code == 200
@@ -229,6 +243,7 @@ def test_voice_preview_is_synchronous(client) -> None:
 
 
 def test_avatar_processing_ready_and_patch(client, clock) -> None:
+    """Avatars go PROCESSING to READY; a new reference image reprocesses; empty patch 400s."""
     avatar = post(client, "/v1/avatars", AVATAR).get_json()
     assert avatar["status"] == "PROCESSING" and avatar["processedImageUri"] is None
     assert avatar["voice"] == {"type": "runway-live-preset", "presetId": "victoria",
@@ -251,6 +266,7 @@ def test_avatar_processing_ready_and_patch(client, clock) -> None:
 
 
 def test_avatar_fails_by_policy(client, clock) -> None:
+    """An avatars policy with a FAILED outcome makes a new avatar FAILED with a reason."""
     client.post("/_mock/policies", json={"key": "avatars", "outcome": {"status": "FAILED"}})
     avatar = post(client, "/v1/avatars", AVATAR).get_json()
     clock.advance(10)
@@ -259,6 +275,7 @@ def test_avatar_fails_by_policy(client, clock) -> None:
 
 
 def test_avatar_documents_must_exist_and_track_usage(client) -> None:
+    """Avatar documentIds must exist; documents list their avatars in usedBy, kept in step."""
     docs = make(client, "documents", 2)
     bad = post(client, "/v1/avatars", {**AVATAR, "documentIds": [docs[0], MISSING]})
     assert bad.status_code == 400 and bad.get_json()["issues"][0]["path"] == ["documentIds", 1]
@@ -273,6 +290,7 @@ def test_avatar_documents_must_exist_and_track_usage(client) -> None:
 
 
 def test_avatar_custom_voice_must_exist(client) -> None:
+    """A custom avatar voice must exist; once deleted the avatar shows it as deleted."""
     bad = post(client, "/v1/avatars", {**AVATAR, "voice": {"type": "custom", "id": MISSING}})
     assert bad.status_code == 400 and bad.get_json()["issues"][0]["path"] == ["voice", "id"]
     voice_id = make(client, "voices", 1)[0]
@@ -293,6 +311,7 @@ def test_avatar_custom_voice_must_exist(client) -> None:
     ({"documentIds": ["not-a-uuid"]}, ["documentIds", 0]),
 ])
 def test_avatar_validation(client, change, path) -> None:
+    """Bad avatar name, preset, reference image, imageProcessing or document id is a 400."""
     resp = post(client, "/v1/avatars", {**AVATAR, **change})
     assert resp.status_code == 400 and resp.get_json()["issues"][0]["path"] == path
 
@@ -302,6 +321,7 @@ def test_avatar_validation(client, change, path) -> None:
 
 
 def test_router_crud_version_and_merge(client) -> None:
+    """Router patches merge settings and bump version only on real change; delete frees the slug."""
     resp = post(client, "/v1/routers", {"slug": "prod-video", "settings": {
         "optimizeFor": "quality", "maxCreditsPerGeneration": {"video": 100, "image": 10},
         "models": {"mode": "allowlist_only", "ids": ["gen4.5", "veo3.1"]}}})
@@ -332,6 +352,7 @@ def test_router_crud_version_and_merge(client) -> None:
 
 
 def test_router_slug_rules_and_uniqueness(client) -> None:
+    """Router slugs are validated and unique per tenant (409); model ids and caps are checked."""
     assert post(client, "/v1/routers", {"slug": "a"}).status_code == 200
     dup = post(client, "/v1/routers", {"slug": "a"})
     assert dup.status_code == 409 and dup.headers["x-should-retry"] == "false"
@@ -354,6 +375,7 @@ def test_router_slug_rules_and_uniqueness(client) -> None:
 
 @pytest.mark.parametrize("kind", ["documents", "voices", "avatars", "routers"])
 def test_other_tenants_ids_are_404_and_lists_are_separate(client, kind) -> None:
+    """Another tenant's resource ids are 404 on GET and DELETE and never appear in its lists."""
     mine = make(client, kind, 2)
     theirs = make(client, kind, 1, key=OTHER_KEY)
     for rid in mine:
@@ -366,6 +388,7 @@ def test_other_tenants_ids_are_404_and_lists_are_separate(client, kind) -> None:
 
 
 def test_ids_are_seeded(app, client) -> None:
+    """After a store reset the same seed gives the same resource id again."""
     first = make(client, "documents", 1)[0]
     runtime_of(app).store.reset()
     assert make(client, "documents", 1)[0] == first
