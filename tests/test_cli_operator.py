@@ -40,6 +40,7 @@ def test_version_prints_the_package_version():
 
 
 def test_serve_help_shows_defaults_environment_and_precedence_without_markup():
+    """serve --help shows each default, its env variable and the precedence, with no RST markup."""
     out = run("serve", "--help").stdout
     assert "(default: 0.05; env RUNWAY_MOCK_TIME_SCALE)" in " ".join(out.split())
     assert "RUNWAY_MOCK_THREADS" in out and "--config" in out
@@ -55,10 +56,12 @@ def test_serve_help_shows_defaults_environment_and_precedence_without_markup():
     (["--log-format", "xml"], "--log-format: expected one of text, json, got 'xml'"),
 ])
 def test_bad_serve_values_end_in_one_line(args, needle):
+    """Each bad serve value exits 2 with one stderr line naming the option and the value."""
     assert needle in one_line_error(run("serve", *args))
 
 
 def test_an_invalid_faults_file_is_one_line(tmp_path):
+    """An invalid --faults file exits 2 with one line naming the file."""
     bad = tmp_path / "bad.yaml"
     bad.write_text("- match: {method: GET}\n  effect: {type: explode}\n")
     line = one_line_error(run("serve", "--port", "0", "--faults", str(bad)))
@@ -66,6 +69,7 @@ def test_an_invalid_faults_file_is_one_line(tmp_path):
 
 
 def test_a_port_in_use_is_one_line_naming_the_fix():
+    """A busy port exits 2 with one line naming the port and --port."""
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
@@ -75,6 +79,7 @@ def test_a_port_in_use_is_one_line_naming_the_fix():
 
 
 def test_precedence_is_flag_then_environment_then_file_then_default(tmp_path):
+    """Options resolve flag over environment over config file over default."""
     config = tmp_path / "runway-mock.toml"
     config.write_text("seed = 1\ncredits = 5\n[serve]\ntier = 3\n")
     # [serve] wins over the top level when both exist: the file is read as one table.
@@ -89,6 +94,7 @@ def test_precedence_is_flag_then_environment_then_file_then_default(tmp_path):
 
 
 def test_config_file_errors_name_the_file_and_key(tmp_path):
+    """Unknown or out-of-range config keys and bad env values raise naming their source."""
     config = tmp_path / "c.toml"
     config.write_text("sede = 1\n")
     with pytest.raises(options.OptionError, match=r"c.toml: unknown option 'sede'"):
@@ -130,6 +136,7 @@ def api(url: str, method: str, path: str, key: str = "key_ops", **kw) -> request
 
 
 def test_access_log_has_one_text_line_per_request_without_the_key():
+    """The text access log has one line per request with tenant and ms, never the API key."""
     served = Served(env={"RUNWAY_MOCK_QUIET": "0"})
     try:
         assert api(served.url, "GET", "/v1/organization").status_code == 200
@@ -145,6 +152,7 @@ def test_access_log_has_one_text_line_per_request_without_the_key():
 
 
 def test_access_log_in_json_names_the_injected_fault():
+    """The JSON access log records method, status, ms, tenant and the fault that fired."""
     served = Served("--log-format", "json")
     try:
         rule = {"match": {"path": "/v1/organization"}, "effect": {"type": "status",
@@ -163,6 +171,7 @@ def test_access_log_in_json_names_the_injected_fault():
 
 
 def test_quiet_prints_no_banner_lines_but_the_url_and_no_access_log():
+    """--quiet prints only the URL line and no access log."""
     served = Served("--quiet")
     try:
         api(served.url, "GET", "/v1/organization")
@@ -172,6 +181,7 @@ def test_quiet_prints_no_banner_lines_but_the_url_and_no_access_log():
 
 
 def test_unmetered_counts_credits_and_quota_but_never_refuses():
+    """Unmetered mode accounts credits (balance goes negative) but never refuses."""
     from runway_mock import create_app
     from runway_mock.client.testing import wsgi_session
 
@@ -191,12 +201,14 @@ def test_unmetered_counts_credits_and_quota_but_never_refuses():
 
 
 def test_serve_unmetered_says_so_in_the_banner():
+    """serve --unmetered says unmetered in its banner."""
     served = Served("--unmetered")
     out, _ = served.stop()
     assert "unmetered" in out
 
 
 def test_load_state_at_start_restores_a_saved_world(tmp_path):
+    """--load-state restores a saved dump: the task, the balance and the seed."""
     served = Served("--seed", "7")
     try:
         task = api(served.url, "POST", "/v1/text_to_image", json={
@@ -220,6 +232,7 @@ def test_load_state_at_start_restores_a_saved_world(tmp_path):
 
 
 def test_a_bad_state_file_is_one_line(tmp_path):
+    """A file that is not a state dump makes --load-state exit 2 with one line."""
     path = tmp_path / "world.json"
     path.write_text(textwrap.dedent('{"tenants": {}}'))
     line = one_line_error(run("serve", "--port", "0", "--load-state", str(path)))
@@ -227,6 +240,7 @@ def test_a_bad_state_file_is_one_line(tmp_path):
 
 
 def test_a_204_has_no_content_type():
+    """A 204 reply (task delete) has an empty body and no Content-Type."""
     from runway_mock import create_app
 
     client = create_app({"seed": 1}).test_client()
@@ -255,6 +269,7 @@ def test_the_journal_and_fault_rules_use_one_operation_name():
 
 
 def test_run_without_a_key_names_the_flag_and_the_variable():
+    """run without any API key exits 2 naming --api-key and RUNWAYML_API_SECRET."""
     env = dict.fromkeys(("RUNWAYML_API_SECRET", "RUNWAY_TOKEN"), "")
     result = run("run", "text_to_image", "--prompt-text", "a fox", env=env)
     assert result.returncode == 2
@@ -263,6 +278,7 @@ def test_run_without_a_key_names_the_flag_and_the_variable():
 
 
 def test_an_unreachable_emulator_is_one_line_naming_the_url():
+    """An unreachable base URL exits 1 with one line naming it, no urllib3 noise."""
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
         port = holder.getsockname()[1]  # bound but not listening: connections are refused
@@ -276,6 +292,7 @@ def test_an_unreachable_emulator_is_one_line_naming_the_url():
 
 
 def test_the_readme_lists_every_serve_option_with_its_default_and_variable():
+    """README's options table lists every serve option with its env variable and default."""
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
@@ -286,6 +303,7 @@ def test_the_readme_lists_every_serve_option_with_its_default_and_variable():
 
 @pytest.mark.parametrize("verb", ["serve", "routes", "run", "task", "org", "drift", "record"])
 def test_every_verbs_help_is_plain_text_with_defaults(verb):
+    """Every verb's --help exits 0 and has no RST markup."""
     result = run(verb, "--help")
     assert result.returncode == 0, result.stderr
     assert "``" not in result.stdout and ":class:" not in result.stdout

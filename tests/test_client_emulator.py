@@ -82,6 +82,7 @@ def _norm(path):
 
 
 def test_client_covers_every_operation_the_emulator_serves(env):
+    """The client has a method for each of the emulator's 66 operations but the non-SDK ones."""
     ours = {(op.method, _norm(op.path)) for op in OPERATIONS}
     assert len(ours) == len(OPERATIONS) == 66
     missing = env.served - ours - NOT_IN_SDK
@@ -106,6 +107,7 @@ def test_every_served_operation_is_called_in_this_module(env):
 
 
 def test_names_match_the_official_sdk():
+    """Every client operation exists, callable, under the same name in the official SDK."""
     runwayml = pytest.importorskip("runwayml")
     sdk = runwayml.RunwayML(api_key="key-x", base_url="http://runway.test")
     for op in OPERATIONS:
@@ -168,6 +170,7 @@ def _method(client, dotted):
 
 
 def test_every_task_endpoint_has_a_case():
+    """Every task-creating endpoint but generate.* has a case in TASK_CASES."""
     from runway_mock.client.operations import TASK_CREATORS
 
     assert set(TASK_CREATORS) - {"generate.video", "generate.image", "generate.audio"} == set(
@@ -176,6 +179,7 @@ def test_every_task_endpoint_has_a_case():
 
 @pytest.mark.parametrize("endpoint", sorted(TASK_CASES))
 def test_task_endpoint_lifecycle(env, endpoint):
+    """Each task endpoint creates, retrieves and waits to SUCCEEDED with outputs and cost."""
     path = "/v1/" + endpoint.replace(".", "/")
     env.need("POST", path)
     created = _method(env.client, endpoint)(**TASK_CASES[endpoint])
@@ -191,6 +195,7 @@ def test_task_endpoint_lifecycle(env, endpoint):
 
 
 def test_task_shapes_and_delete(env):
+    """A new task reads back PENDING with createdAt and cost; deleted it is NotFoundError twice."""
     created = env.client.image_to_video.create(**TASK_CASES["image_to_video"])
     task = env.client.tasks.retrieve(created.id)
     assert isinstance(task, PendingTask)
@@ -204,6 +209,7 @@ def test_task_shapes_and_delete(env):
 
 
 def test_validation_errors_come_back_with_issues(env):
+    """A 400 from the emulator becomes BadRequestError carrying the issue paths."""
     with pytest.raises(BadRequestError) as info:
         env.client.image_to_video.create(model="gen4_turbo", prompt_image=IMG, ratio="1:1")
     paths = [issue["path"] for issue in info.value.issues]
@@ -212,6 +218,7 @@ def test_validation_errors_come_back_with_issues(env):
 
 
 def test_a_wrong_key_shape_is_a_clear_error(env):
+    """An empty bearer token gives AuthenticationError mentioning the API key."""
     client = env.make_client("key-client-a")
     client.api_key = " "  # the emulator sees an empty bearer token
     with pytest.raises(AuthenticationError, match="API key"):
@@ -221,6 +228,7 @@ def test_a_wrong_key_shape_is_a_clear_error(env):
 # -- outputs ------------------------------------------------------------------------------------
 
 def test_download_streams_the_output_without_the_api_key(env, tmp_path):
+    """download writes the output to a file or folder, leaves no .part, sends no key."""
     created = env.client.text_to_image.create(**TASK_CASES["text_to_image"])
     done = env.client.wait_for_task(created.id)
     target = env.client.download(done.output[0], tmp_path / "fox.png")
@@ -234,6 +242,7 @@ def test_download_streams_the_output_without_the_api_key(env, tmp_path):
 
 
 def test_an_expired_output_link_is_a_clear_error(env, tmp_path):
+    """An expired output link raises OutputExpiredError (403) and writes nothing."""
     created = env.client.text_to_image.create(**TASK_CASES["text_to_image"])
     url = env.client.wait_for_task(created.id).output[0]
     env.clock.advance(3 * 24 * 3600)
@@ -248,6 +257,7 @@ def test_an_expired_output_link_is_a_clear_error(env, tmp_path):
 # -- uploads ------------------------------------------------------------------------------------
 
 def test_upload_two_steps_and_use_the_uri(env, tmp_path):
+    """upload gets a slot with the key, posts the form without it, and the URI feeds a task."""
     env.need("POST", "/v1/uploads")
     photo = tmp_path / "portrait.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0" + bytes(4096))
@@ -269,6 +279,7 @@ def test_upload_two_steps_and_use_the_uri(env, tmp_path):
 # -- organization -------------------------------------------------------------------------------
 
 def test_organization_and_usage(env):
+    """The organization shows the spend and daily count of a task; usage reports the model."""
     before = env.client.organization.retrieve()
     assert before.credit_balance > 0
     assert before.tier.max_monthly_credit_spend > 0
@@ -284,6 +295,7 @@ def test_organization_and_usage(env):
 
 
 def test_webapp_usage_and_audit_logs(env):
+    """Webapp usage and audit logs list as pages; an unknown event is NotFoundError."""
     env.need("GET", "/v1/organization/webapp/usage")
     page = env.client.organization.webapp.list_usage(limit=5, from_="2025-12-01",
                                                      to="2026-01-02")
@@ -304,6 +316,7 @@ def test_webapp_usage_and_audit_logs(env):
 # -- CRUD resources -------------------------------------------------------------------------------
 
 def test_documents_crud_and_pagination(env):
+    """Documents create, read, update, list across pages and delete through the client."""
     env.need("POST", "/v1/documents")
     docs = [env.client.documents.create(name=f"doc {i}", content=f"# Fact {i}\nText.")
             for i in range(5)]
@@ -321,6 +334,7 @@ def test_documents_crud_and_pagination(env):
 
 
 def test_voices_crud_and_preview(env):
+    """Voices create, read, update, list, preview and delete through the client."""
     env.need("POST", "/v1/voices")
     created = env.client.voices.create(
         name="Narrator", from_={"type": "text", "model": "eleven_multilingual_ttv_v2",
@@ -339,6 +353,7 @@ def test_voices_crud_and_preview(env):
 
 
 def test_avatars_crud_and_usage(env):
+    """Avatars create, read, update, list, report usage and delete through the client."""
     env.need("POST", "/v1/avatars")
     avatar = env.client.avatars.create(
         name="Guide", personality="A friendly museum guide.", reference_image=IMG,
@@ -357,6 +372,7 @@ def test_avatars_crud_and_usage(env):
 
 
 def test_realtime_sessions_and_conversations(env):
+    """A realtime session becomes READY, is consumed with its key and shows as a conversation."""
     env.need("POST", "/v1/realtime_sessions")
     session = env.client.realtime_sessions.create(
         model="gwm1_avatars", avatar={"type": "runway-preset", "presetId": "game-character"})
@@ -384,6 +400,7 @@ def test_realtime_sessions_and_conversations(env):
 
 
 def test_routers_and_generate(env):
+    """Routers CRUD and generate video/image/audio through a router, logged as its requests."""
     env.need("POST", "/v1/routers")
     router = env.client.routers.create(slug="cheap-video", name="Cheap video")
     assert router.slug == "cheap-video" and router.version >= 1
@@ -410,6 +427,7 @@ def test_routers_and_generate(env):
 
 
 def test_workflows_and_invocations(env):
+    """A listed workflow retrieves, runs and its invocation waits to SUCCEEDED."""
     env.need("GET", "/v1/workflows")
     listing = env.client.workflows.list()
     assert isinstance(listing.data, list)

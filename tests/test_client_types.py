@@ -47,10 +47,12 @@ def sent_json(call):
     ("  https://proxy.example/runway/v1  ", "https://proxy.example/runway"),
 ])
 def test_base_url_with_or_without_v1(given, expected):
+    """Base URLs are normalised: trailing slash, /v1 and surrounding spaces are dropped."""
     assert normalise_base_url(given) == expected
 
 
 def test_configuration_from_the_environment(monkeypatch):
+    """The key comes from the argument, RUNWAYML_API_SECRET or RUNWAY_TOKEN; bad config raises."""
     for name in ("RUNWAYML_API_SECRET", "RUNWAY_TOKEN", "RUNWAYML_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(ConfigurationError, match="RUNWAYML_API_SECRET"):
@@ -71,6 +73,7 @@ def test_configuration_from_the_environment(monkeypatch):
 
 
 def test_context_manager_closes_only_its_own_session():
+    """Leaving the with block closes a session the client made, never one it was given."""
     session = ScriptedSession()
     with RunwayClient("k", session=session) as client:
         assert isinstance(client, RunwayClient)
@@ -91,21 +94,25 @@ def test_context_manager_closes_only_its_own_session():
     ("target_lang", "targetLang"), ("max_credits_per_generation", "maxCreditsPerGeneration"),
 ])
 def test_keyword_names_map_mechanically(python, wire):
+    """snake_case keywords map to camelCase wire names; from_ becomes from."""
     assert camel(python) == wire
 
 
 def test_attribute_names_map_back():
+    """camelCase wire names read back as snake_case attributes."""
     assert snake("nextCursor") == "next_cursor"
     assert snake("estimatedCost") == "estimated_cost"
     assert snake("id") == "id"
 
 
 def test_two_names_for_one_field_is_an_error():
+    """Giving one field under both its snake and camel name is a TypeError."""
     with pytest.raises(TypeError, match="promptText"):
         to_fields({"prompt_text": "a", "promptText": "b"})
 
 
 def test_body_top_level_mapped_nested_values_sent_as_given():
+    """Only top-level keywords are renamed; nested user keys are sent untouched."""
     client, session = make(CREATED)
     client.image_to_video.create(
         model="gen4_turbo", prompt_image=[{"uri": "https://e.com/a.jpg", "position": "first"}],
@@ -123,6 +130,7 @@ def test_body_top_level_mapped_nested_values_sent_as_given():
 
 
 def test_json_values_dates_and_nulls():
+    """Dates and datetimes are sent in the API's formats and an explicit None as null."""
     client, session = make((200, {"models": [], "results": []}), (200, {"id": "a"}))
     client.organization.retrieve_usage(start_date=date(2026, 1, 1),
                                        before_date=datetime(2026, 1, 31, tzinfo=timezone.utc))
@@ -133,6 +141,7 @@ def test_json_values_dates_and_nulls():
 
 
 def test_query_values():
+    """Query values become strings: lowercase booleans, comma lists, UTC times; None dropped."""
     stamp = datetime(2026, 1, 1, 12, tzinfo=timezone(timedelta(hours=2)))
     assert to_query({"limit": 5, "cursor": None, "flag": True, "ids": ["a", "b"],
                      "from": stamp}) == {
@@ -140,6 +149,7 @@ def test_query_values():
 
 
 def test_path_parameters_positional_or_keyword_and_quoted():
+    """Path parameters may be positional or keyword and are URL-quoted; misuse is TypeError."""
     page = (200, {"data": [], "hasMore": False, "nextCursor": None})
     client, session = make((204, None), (204, None), page)
     client.tasks.delete("t-1")
@@ -158,6 +168,7 @@ def test_path_parameters_positional_or_keyword_and_quoted():
 
 
 def test_from_keyword_reaches_the_query_as_from():
+    """from_ and snake_case list filters reach the query as from and camelCase."""
     page = (200, {"data": [], "hasMore": False, "nextCursor": None})
     client, session = make(page)
     client.organization.webapp.audit_logs.list(limit=2, from_="2026-01-01T00:00:00Z",
@@ -167,6 +178,7 @@ def test_from_keyword_reaches_the_query_as_from():
 
 
 def test_raw_request_escape_hatch():
+    """client.request sends any method and path and returns the parsed body."""
     client, session = make((200, {"url": "wss://x", "token": "t", "roomName": "r"}))
     out = client.request("POST", "/v1/realtime_sessions/s-1/consume", body={})
     assert out["roomName"] == "r"
@@ -176,6 +188,7 @@ def test_raw_request_escape_hatch():
 # -- response objects -----------------------------------------------------------------------
 
 def test_records_read_snake_case_and_wire_names():
+    """Records read by snake_case attribute or wire key, copy out on to_dict, compare equal."""
     r = Record({"estimatedCost": {"credits": 5}, "output": [{"nodeId": "n"}], "from": 1,
                 "gen4.5": {"maxDailyGenerations": 50}})
     assert r.estimated_cost.credits == 5
@@ -204,6 +217,7 @@ def test_records_read_snake_case_and_wire_names():
     ("SOMETHING_NEW", Task, {}),
 ])
 def test_tasks_are_typed_by_status(status, cls, extra):
+    """A task is returned as the class of its status, with terminal set; unknown status is Task."""
     body = {"id": "t-1", "status": status, "createdAt": "2026-01-01T00:00:00.000Z", **extra}
     client, _ = make((200, body))
     task = client.tasks.retrieve("t-1")
@@ -218,6 +232,7 @@ def test_tasks_are_typed_by_status(status, cls, extra):
 
 
 def test_pages_walk_every_page_with_the_original_query():
+    """Iterating a page fetches the next pages with the original query plus cursor."""
     pages = [
         (200, {"data": [{"id": "a"}, {"id": "b"}], "hasMore": True, "nextCursor": "c1"}),
         (200, {"data": [{"id": "c"}, {"id": "d"}], "hasMore": True, "nextCursor": "c2"}),
@@ -238,6 +253,7 @@ def test_pages_walk_every_page_with_the_original_query():
 
 
 def test_a_last_page_does_not_fetch_more():
+    """A last page (empty cursor) has no next page and fetches nothing more."""
     client, session = make((200, {"data": [{"id": "a"}], "hasMore": False, "nextCursor": ""}))
     page = client.voices.list(limit=10)
     assert page.next_cursor is None and page.next_page() is None
@@ -246,6 +262,7 @@ def test_a_last_page_does_not_fetch_more():
 
 
 def test_no_content_answers_return_none():
+    """A 204 answer makes the method return None."""
     client, _ = make((204, None))
     assert client.documents.update("d-1", name="x") is None
 

@@ -43,6 +43,7 @@ ENDPOINTS = [
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
 def test_exposed_without_token_disables_everything_but_health(clock, method, path):
+    """An exposed server with no admin token answers 403 on every control endpoint but health."""
     client = create_app({"exposed": True}, clock=clock).test_client()
     r = client.open(path, method=method, json={}, headers=auth())
     assert r.status_code == 403
@@ -52,6 +53,7 @@ def test_exposed_without_token_disables_everything_but_health(clock, method, pat
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
 def test_exposed_with_token_needs_exactly_that_token(clock, method, path):
+    """With an admin token every control endpoint is 401 unless sent exactly as Bearer token."""
     client = create_app({"exposed": True, "admin_token": "adm1n"}, clock=clock).test_client()
     for headers in ({}, auth(), {"Authorization": "Bearer adm1n-not"},
                     {"Authorization": "adm1n"}):
@@ -63,6 +65,7 @@ def test_exposed_with_token_needs_exactly_that_token(clock, method, path):
 
 def test_a_tenants_key_is_never_the_admin_token(clock):
     # Even a tenant whose API key happens to be sent with the API's headers gets 401.
+    """A tenant's API key never passes as the admin token (401); the token itself does."""
     client = create_app({"admin_token": "adm1n"}, clock=clock).test_client()
     create(client)
     assert client.get("/_mock/state", headers=auth()).status_code == 401
@@ -70,12 +73,14 @@ def test_a_tenants_key_is_never_the_admin_token(clock):
 
 
 def test_loopback_without_token_is_open(client):
+    """On loopback with no admin token the control API is open."""
     assert client.get("/_mock/clock").status_code == 200
 
 
 @pytest.mark.parametrize("path", ["/_mock/reset", "/_mock/seed", "/_mock/journal/clear",
                                   "/_mock/tasks/x/cancel"])
 def test_mutations_are_post_only(client, path):
+    """Control mutations answer GET with 405 and an Allow header naming POST."""
     r = client.get(path)
     assert r.status_code == 405
     assert "POST" in r.headers["Allow"]
@@ -86,10 +91,12 @@ def test_mutations_are_post_only(client, path):
 
 
 def test_health(client):
+    """The health endpoint answers 200 with status ok."""
     assert ok(client.get("/_mock/health"))["status"] == "ok"
 
 
 def test_reset_everything_or_one_tenant(client):
+    """Reset with apiKey clears only that tenant; an empty reset clears every tenant."""
     a, b = create(client), create(client, OTHER_KEY)
     ok(client.post("/_mock/reset", json={"apiKey": API_KEY}))
     assert client.get(f"/v1/tasks/{a}", headers=auth()).status_code == 404
@@ -99,6 +106,7 @@ def test_reset_everything_or_one_tenant(client):
 
 
 def test_reset_can_keep_policies_faults_and_prices(client):
+    """Reset may keep policies, prices and faults; keeping anything else is a 400."""
     ok(client.post("/_mock/policies", json={"key": "*", "transition": {"kind": "immediate"}}))
     ok(client.post("/_mock/prices", json={"model": "gen4_turbo", "unit": "generation",
                                           "rate": 1}))
@@ -112,6 +120,7 @@ def test_reset_can_keep_policies_faults_and_prices(client):
 
 
 def test_state_dump_has_tasks_and_ledger(client):
+    """The state dump, filtered by apiKey or not, shows the tenant's tasks and ledger charge."""
     task_id = create(client)
     dump = ok(client.get(f"/_mock/state?apiKey={API_KEY}"))["tenants"]
     assert list(dump) == [TENANT]
@@ -121,12 +130,14 @@ def test_state_dump_has_tasks_and_ledger(client):
 
 
 def test_seed(client):
+    """Setting the seed is echoed and shown by health; a non-integer seed is a 400."""
     assert ok(client.post("/_mock/seed", json={"seed": 99})) == {"seed": 99}
     assert ok(client.get("/_mock/health"))["seed"] == 99
     assert client.post("/_mock/seed", json={"seed": "x"}).status_code == 400
 
 
 def test_clock_read_advance_set_freeze_scale(client, clock):
+    """The clock can be read, advanced, set, scaled and frozen; bad changes are 400s."""
     start = ok(client.get("/_mock/clock"))
     assert start["iso"] == "2026-01-01T00:00:00.000Z" and start["frozen"] is True
     assert ok(client.post("/_mock/clock", json={"advance": 90}))["now"] == start["now"] + 90
@@ -144,6 +155,7 @@ def test_clock_read_advance_set_freeze_scale(client, clock):
 
 
 def test_policies_crud(client, clock):
+    """A policy can be set, listed, affects new tasks' outcome, and be deleted."""
     table = ok(client.post("/_mock/policies", json={
         "key": "image_to_video:gen4_turbo",
         "outcome": {"status": "FAILED", "failureCode": "ASSET.INVALID"}}))
@@ -156,6 +168,7 @@ def test_policies_crud(client, clock):
 
 
 def test_prices_crud(client):
+    """A price override changes the estimate, shows as effective, and can be deleted."""
     ok(client.post("/_mock/prices", json={"model": "gen4_turbo", "unit": "second", "rate": 1}))
     assert client.post("/v1/image_to_video", json=I2V,
                        headers=auth()).json["estimatedCost"] == {"credits": 5}
@@ -170,6 +183,7 @@ def test_prices_crud(client):
 
 
 def test_faults_add_list_delete_and_unconsumed(client):
+    """Fault rules are added, listed with counts, deleted singly or all, and replaced."""
     stored = ok(client.post("/_mock/faults", json={"rules": [
         {"id": "a", "match": {"path": "/v1/organization"},
          "effect": {"type": "status", "status": 500}, "times": 1},
@@ -194,6 +208,7 @@ def test_faults_add_list_delete_and_unconsumed(client):
 
 
 def test_credits_read_and_change(client):
+    """Credits are read and set per tenant and show in the organization; bad changes are 400s."""
     view = ok(client.get(f"/_mock/credits?apiKey={API_KEY}"))
     assert view["balance"] == 10_000 and view["tenant"] == TENANT
     assert ok(client.post("/_mock/credits", json={"tenant": TENANT, "set": 40}))["balance"] == 40
@@ -206,6 +221,7 @@ def test_credits_read_and_change(client):
 
 
 def test_tier_read_and_change(client):
+    """Tier and per-model limit overrides change the organization view; bad changes are 400s."""
     view = ok(client.get(f"/_mock/tier?apiKey={API_KEY}"))
     assert view["tier"] == 1
     assert view["models"]["gen4_turbo"] == {"maxConcurrentGenerations": 1,
@@ -235,6 +251,7 @@ def test_tier_read_and_change(client):
 
 
 def test_cancel_into_a_visible_cancelled_state(client, clock):
+    """Cancel makes a task CANCELLED with zero cost and a refund; repeat 409, unknown 404."""
     task_id = create(client)
     r = ok(client.post(f"/_mock/tasks/{task_id}/cancel", json={"apiKey": API_KEY}))
     assert r == {"id": task_id, "status": "CANCELLED", "cost": 0}
@@ -253,6 +270,7 @@ def test_cancel_into_a_visible_cancelled_state(client, clock):
 
 
 def test_release(client, clock):
+    """Releasing a held task answers released true."""
     ok(client.post("/_mock/policies", json={"key": "*", "transition": {"kind": "hold",
                                                                         "status": "PENDING"}}))
     task_id = create(client)
@@ -265,6 +283,7 @@ def test_release(client, clock):
 
 
 def test_journal_filters_and_clear(client):
+    """The journal filters by key, method, status, path, fault, limit, after; clear empties it."""
     create(client)
     client.get("/v1/organization", headers=auth(OTHER_KEY))
     client.get("/v1/tasks/nope", headers=auth())
@@ -286,6 +305,7 @@ def test_journal_filters_and_clear(client):
 
 
 def test_etiquette_endpoint(client):
+    """The etiquette report lists every check and the findings for a tenant; bad intervals 400."""
     create(client)
     report = ok(client.get(f"/_mock/etiquette?apiKey={API_KEY}"))
     assert report["tenant"] == TENANT

@@ -61,6 +61,7 @@ def race(n: int, fn: Callable[[int], Any]) -> list[Any]:
 
 
 def test_records_are_copied_in_and_out(store):
+    """Stored records are deep copies both ways, and floats keep every digit."""
     record = {"a": {"b": 1}, "t": 1764575157.123456789}
     store.insert("t", "k", "1", record)
     record["a"]["b"] = 2
@@ -72,6 +73,7 @@ def test_records_are_copied_in_and_out(store):
 
 
 def test_insert_numbers_records_and_refuses_an_existing_id(store):
+    """insert returns rising _seq numbers and raises KeyError for an id already stored."""
     assert store.insert("t", "k", "a", {"x": 1}) == 1
     assert store.insert("t", "k", "b", {}) == 2
     assert store.get("t", "k", "b") == {"_seq": 2}
@@ -83,6 +85,7 @@ def test_insert_numbers_records_and_refuses_an_existing_id(store):
 
 
 def test_insert_many_is_all_or_nothing(store):
+    """insert_many writes nothing if any id clashes; replace=True swaps the whole kind."""
     store.insert("t", "k", "a", {})
     with pytest.raises(KeyError):
         store.insert_many("t", "k", [("b", {}), ("a", {})])
@@ -99,6 +102,7 @@ def test_insert_many_is_all_or_nothing(store):
 
 
 def test_conditional_update_and_delete(store):
+    """update and delete apply only when expect matches; missing records give None."""
     store.insert("t", "k", "1", {"state": "ACTIVE", "n": 1})
     assert store.update("t", "k", "1", {"state": "DONE"}, expect={"state": "NOPE"}) is None
     updated = store.update("t", "k", "1", {"state": "DONE", "new": [1]},
@@ -113,6 +117,7 @@ def test_conditional_update_and_delete(store):
 
 
 def test_pages_follow_insertion_order_and_skip_deleted(store):
+    """page walks by _seq either way, skipping deleted records, per kind."""
     for i in range(6):
         store.insert("t", "k", str(i), {"i": i})
     store.delete("t", "k", "2")
@@ -129,6 +134,7 @@ def test_pages_follow_insertion_order_and_skip_deleted(store):
 
 
 def test_a_reinserted_id_moves_to_the_end(store):
+    """A deleted id inserted again pages after the records already there."""
     for rid in "abc":
         store.insert("t", "k", rid, {"id": rid})
     store.delete("t", "k", "a")
@@ -137,6 +143,7 @@ def test_a_reinserted_id_moves_to_the_end(store):
 
 
 def test_sequences_are_per_tenant_and_counter(store):
+    """next_seq counts from 1 separately for each tenant and counter name."""
     assert [store.next_seq("t", "task") for _ in range(3)] == [1, 2, 3]
     assert store.next_seq("t", "other") == 1
     assert store.next_seq("u", "task") == 1
@@ -147,6 +154,7 @@ def test_sequences_are_per_tenant_and_counter(store):
 
 
 def test_add_value_and_plain_values(store):
+    """add respects its floor and reports success; plain values round-trip with defaults."""
     assert store.value("t", "n") == 0.0
     assert store.value("t", "n", 5) == 5
     assert store.add("t", "n", 10) == (True, 10)
@@ -162,6 +170,7 @@ def test_add_value_and_plain_values(store):
 
 
 def test_merge_entry_merges_replaces_and_deletes(store):
+    """merge_entry merges into an entry, replaces it, or deletes it with None."""
     assert store.merge_entry("g", "p", "a", {"x": 1}) == {"a": {"x": 1}}
     assert store.merge_entry("g", "p", "a", {"y": 2}) == {"a": {"x": 1, "y": 2}}
     assert store.merge_entry("g", "p", "a", {"z": 3}, replace=True) == {"a": {"z": 3}}
@@ -171,6 +180,7 @@ def test_merge_entry_merges_replaces_and_deletes(store):
 
 
 def test_sets_keep_insertion_order(store):
+    """Set add/remove report change and members keep insertion order."""
     assert store.set_add("t", "s", "b")
     assert store.set_add("t", "s", "a")
     assert not store.set_add("t", "s", "b")
@@ -184,6 +194,7 @@ def test_sets_keep_insertion_order(store):
 
 
 def test_logs_are_capped_and_read_after_a_sequence(store):
+    """Logs keep the last maxlen entries and read after a sequence number."""
     for i in range(5):
         assert store.append("log", {"i": i}, maxlen=3) == i + 1
     assert [e["i"] for e in store.read("log")] == [2, 3, 4]
@@ -195,6 +206,7 @@ def test_logs_are_capped_and_read_after_a_sequence(store):
 
 
 def test_reset_one_tenant_keeps_the_others_and_the_logs(store):
+    """reset(tenant) clears only that tenant; reset() clears all, logs too."""
     store.insert("t1", "k", "1", {})
     store.put_value("t1", "v", 1)
     store.set_add("t1", "s", "m")
@@ -215,6 +227,7 @@ def test_reset_one_tenant_keeps_the_others_and_the_logs(store):
 
 
 def test_dump_shows_records_values_and_sets(store):
+    """dump(tenant) lists records with ids and seqs, values, sets and counters."""
     store.insert("t", "k", "a", {"x": 1})
     store.insert("t", "k", "b", {"x": 2})
     store.put_value("t", "v", {"deep": [1]})
@@ -260,6 +273,7 @@ def test_a_dump_loads_back_exactly(store):
 
 
 def test_add_respects_its_floor_under_concurrency(store):
+    """Racing threads spending with a floor never overdraw: exactly 33 of 80 succeed."""
     store.add("t", "balance", 100)
     results = race(8, lambda _i: [store.add("t", "balance", -3, floor=0)[0]
                                   for _ in range(10)])
@@ -269,6 +283,7 @@ def test_add_respects_its_floor_under_concurrency(store):
 
 
 def test_sequences_and_inserts_never_collide(store):
+    """Racing next_seq and insert calls give unique numbers and one winner per id."""
     seqs = race(8, lambda _i: [store.next_seq("t", "c") for _ in range(20)])
     flat = sorted(s for r in seqs for s in r)
     assert flat == list(range(1, 161))
@@ -288,6 +303,7 @@ def _try_insert(store: Any, rid: str, record: dict[str, Any]) -> bool:
 
 
 def test_one_conditional_update_wins(store):
+    """Of racing conditional updates on one record exactly one applies."""
     for n in range(5):
         store.insert("t", "task", f"x{n}", {"state": "ACTIVE", "winner": None})
     for n in range(5):
@@ -299,29 +315,34 @@ def test_one_conditional_update_wins(store):
 
 
 def test_updates_of_different_fields_are_all_kept(store):
+    """Racing updates of different fields of one record lose none of them."""
     store.insert("t", "k", "r", {})
     race(8, lambda i: [store.update("t", "k", "r", {f"f{i}-{j}": j}) for j in range(5)])
     assert len(store.get("t", "k", "r")) == 41  # 40 fields and _seq
 
 
 def test_one_conditional_delete_wins(store):
+    """Of racing conditional deletes of one record exactly one succeeds."""
     store.insert("t", "k", "r", {"state": "DONE"})
     outcomes = race(6, lambda _i: store.delete("t", "k", "r", expect={"state": "DONE"}))
     assert sum(o is not None for o in outcomes) == 1
 
 
 def test_concurrent_merges_lose_no_entry(store):
+    """Racing merge_entry calls on one mapping lose no entry."""
     race(8, lambda i: [store.merge_entry("g", "rules", f"{i}-{j}", {"n": j})
                        for j in range(5)])
     assert len(store.get_value("g", "rules")) == 40
 
 
 def test_set_add_and_remove_report_once(store):
+    """Racing set_add (then set_remove) of one member reports the change once."""
     assert race(8, lambda _i: store.set_add("t", "s", "m")).count(True) == 1
     assert race(8, lambda _i: store.set_remove("t", "s", "m")).count(True) == 1
 
 
 def test_appends_are_numbered_without_gaps(store):
+    """Racing appends to one log are numbered 1..N without gaps."""
     race(8, lambda i: [store.append("log", {"by": i}, maxlen=1000) for _ in range(10)])
     assert [e["seq"] for e in store.read("log")] == list(range(1, 81))
 
@@ -338,6 +359,7 @@ def _spend(url: str, n: int, out: Any) -> None:
 
 @pytest.mark.parametrize("kind", ["sqlite", "redis"])
 def test_processes_share_one_exact_state(kind, tmp_path, request):
+    """Two processes spending from one SQLite or Redis store never overdraw or repeat a seq."""
     if kind == "sqlite":
         url = f"sqlite:{tmp_path / 'shared.sqlite3'}"
     else:

@@ -42,6 +42,7 @@ def image_task(client, uri: str, key: str | None = None):
 
 
 def test_start_returns_signed_form_pointing_back_at_the_emulator(client) -> None:
+    """Starting an upload returns a signed form posting to the emulator and a runway:// URI."""
     body = start(client)
     assert set(body) == {"uploadUrl", "fields", "runwayUri"}
     assert body["uploadUrl"].startswith("http://localhost/_uploads/")
@@ -58,17 +59,20 @@ def test_start_returns_signed_form_pointing_back_at_the_emulator(client) -> None
     ({"filename": "a.png", "type": "ephemeral", "extra": 1}, "extra"),
 ])
 def test_start_rejects_bad_requests(client, headers, body, field) -> None:
+    """Bad filenames, extensions, types or extra fields are a 400 naming that one field."""
     resp = client.post("/v1/uploads", json=body, headers=headers)
     assert resp.status_code == 400
     assert [i["path"] for i in resp.get_json()["issues"]] == [[field]]
 
 
 def test_start_needs_an_api_key(client) -> None:
+    """Starting an upload without an API key is a 401."""
     resp = client.post("/v1/uploads", json={"filename": "a.png", "type": "ephemeral"})
     assert resp.status_code == 401
 
 
 def test_form_is_accepted_without_credentials_and_answers_204(client) -> None:
+    """The signed form is accepted without an API key and answers an empty 204."""
     started = start(client)
     resp = send(client, started)
     assert resp.status_code == 204 and resp.data == b""
@@ -76,6 +80,7 @@ def test_form_is_accepted_without_credentials_and_answers_204(client) -> None:
 
 @pytest.mark.parametrize("tamper", ["signature", "policy", "key", "missing"])
 def test_forged_or_incomplete_forms_are_403(client, tamper) -> None:
+    """A tampered signature, policy or key, or a missing field, is a 403 with an error."""
     started = start(client)
     fields = dict(started["fields"])
     if tamper == "missing":
@@ -90,6 +95,7 @@ def test_forged_or_incomplete_forms_are_403(client, tamper) -> None:
 
 
 def test_form_of_one_upload_cannot_fill_another(client) -> None:
+    """The signed fields of one upload are refused (403) at another upload's URL."""
     first, second = start(client), start(client)
     resp = client.post(urlsplit(second["uploadUrl"]).path,
                        data={**first["fields"], "file": (io.BytesIO(PNG), "photo.png")},
@@ -98,6 +104,7 @@ def test_form_of_one_upload_cannot_fill_another(client) -> None:
 
 
 def test_size_limits(clock) -> None:
+    """Files under the minimum are a 400 and over the maximum a 413; the bounds themselves pass."""
     app = create_app({"seed": 1, "upload_min_bytes": 512, "upload_max_bytes": 4096},
                      clock=clock)
     client = app.test_client()
@@ -112,6 +119,7 @@ def test_size_limits(clock) -> None:
 
 
 def test_form_without_file_part_is_400(client) -> None:
+    """A form with the signed fields but no file part is a 400 naming file."""
     started = start(client)
     resp = client.post(urlsplit(started["uploadUrl"]).path, data=dict(started["fields"]),
                        content_type="multipart/form-data")
@@ -119,12 +127,14 @@ def test_form_without_file_part_is_400(client) -> None:
 
 
 def test_uploaded_uri_works_as_a_media_input(client) -> None:
+    """A completed upload's runway:// URI is accepted as a task's image input."""
     uri = uploaded(client)
     resp = image_task(client, uri)
     assert resp.status_code == 200, resp.get_json()
 
 
 def test_uri_before_the_file_arrives_is_400_naming_the_field(client) -> None:
+    """A URI whose file never arrived is a 400 on that field saying "never uploaded"."""
     started = start(client)
     resp = image_task(client, started["runwayUri"])
     assert resp.status_code == 400
@@ -133,18 +143,21 @@ def test_uri_before_the_file_arrives_is_400_naming_the_field(client) -> None:
 
 
 def test_unknown_uri_is_400(client) -> None:
+    """A runway:// URI that was never issued is a 400 on the field using it."""
     resp = image_task(client, "runway://uploads/00000000-0000-4000-8000-000000000000/x.png")
     assert resp.status_code == 400
     assert resp.get_json()["issues"][0]["path"] == ["promptImage"]
 
 
 def test_uri_of_another_tenant_is_unknown(client) -> None:
+    """An upload URI used under another tenant's key is "Unknown" (400)."""
     uri = uploaded(client)
     resp = image_task(client, uri, key=OTHER_KEY)
     assert resp.status_code == 400 and "Unknown" in resp.get_json()["issues"][0]["message"]
 
 
 def test_uri_expires_after_upload_ttl(clock) -> None:
+    """An uploaded URI works until upload_ttl passes, then is a 400 saying expired."""
     app = create_app({"seed": 1, "upload_ttl": 3600}, clock=clock)
     client = app.test_client()
     uri = uploaded(client)
@@ -156,6 +169,7 @@ def test_uri_expires_after_upload_ttl(clock) -> None:
 
 
 def test_form_after_expiry_is_403(clock) -> None:
+    """Posting the signed form after its upload expired is a 403."""
     app = create_app({"seed": 1, "upload_ttl": 60}, clock=clock)
     client = app.test_client()
     started = start(client)
@@ -164,6 +178,7 @@ def test_form_after_expiry_is_403(clock) -> None:
 
 
 def test_media_kind_must_fit_the_field(client) -> None:
+    """An audio upload is refused for an image field; a video upload fits a video field."""
     audio = uploaded(client, "voice.mp3", b"ID3" + bytes(2048))
     resp = image_task(client, audio)
     assert resp.status_code == 400
@@ -175,6 +190,7 @@ def test_media_kind_must_fit_the_field(client) -> None:
 
 
 def test_uri_in_a_nested_field_is_named_by_its_path(client) -> None:
+    """A bad URI nested in a list is reported with its full issue path."""
     resp = client.post("/v1/text_to_image", headers=auth(), json={
         "model": "gen4_image", "promptText": "a fox", "ratio": "1920:1080",
         "referenceImages": [{"uri": "runway://uploads/nope/x.png"}]})
@@ -183,6 +199,7 @@ def test_uri_in_a_nested_field_is_named_by_its_path(client) -> None:
 
 
 def test_uris_work_in_resources_too(client) -> None:
+    """Upload URIs are accepted and checked in resource fields such as avatar images."""
     uri = uploaded(client)
     body = {"name": "Ava", "personality": "Kind.", "referenceImage": uri,
             "voice": {"type": "runway-live-preset", "presetId": "mia"}}
@@ -193,6 +210,7 @@ def test_uris_work_in_resources_too(client) -> None:
 
 
 def test_sdk_create_ephemeral_then_use_the_uri(tmp_path) -> None:
+    """The official SDK's create_ephemeral uploads a file or handle and its URI works."""
     runwayml = pytest.importorskip("runwayml")
     from tests.test_resources_sdk import live
 
