@@ -165,12 +165,14 @@ def post(client, endpoint: str, body: Any):
 
 @pytest.mark.parametrize("endpoint", [e for e in SDK_MODULES if not e.startswith("recipe_")])
 def test_every_sdk_model_id_has_a_row(endpoint):
+    """Each endpoint's non-legacy model ids are exactly the SDK's model literals."""
     table = ENDPOINTS[endpoint]
     sdk = {literals(sdk_fields(td)["model"][1])[0] for td in sdk_variants(endpoint)}
     assert set(table.models(include_legacy=False)) == sdk
 
 
 def test_endpoint_model_counts():
+    """The catalog has the expected number of models per endpoint and seven recipes."""
     counts = {name: len(t.models(include_legacy=False)) for name, t in ENDPOINTS.items()}
     assert counts["image_to_video"] == 25
     assert counts["text_to_video"] == 24
@@ -183,6 +185,7 @@ def test_endpoint_model_counts():
 
 @pytest.mark.parametrize(("endpoint", "td"), SDK_CASES, ids=SDK_IDS)
 def test_row_fields_match_the_sdk(endpoint, td):
+    """Each row's fields, required flags and enum values equal the SDK TypedDict's."""
     fields = sdk_fields(td)
     table = ENDPOINTS[endpoint]
     key = variant_key(endpoint, td)
@@ -204,6 +207,7 @@ def test_row_fields_match_the_sdk(endpoint, td):
 
 @pytest.mark.parametrize(("endpoint", "td"), SDK_CASES, ids=SDK_IDS)
 def test_minimal_sdk_body_is_accepted(client, endpoint, td):
+    """A body of only the SDK's required fields is accepted, with the right reply keys."""
     r = post(client, endpoint, sdk_minimal_body(endpoint, td))
     assert r.status_code == 200, r.json
     if ENDPOINTS[endpoint].returns_cost:
@@ -215,12 +219,14 @@ def test_minimal_sdk_body_is_accepted(client, endpoint, td):
 
 @pytest.mark.parametrize(("endpoint", "model"), list(LEGACY_BODIES))
 def test_legacy_models_are_still_accepted(client, endpoint, model):
+    """Legacy model rows are marked legacy and still accept a minimal body."""
     assert ENDPOINTS[endpoint].rows[model].legacy
     r = post(client, endpoint, minimal_body(endpoint, model))
     assert r.status_code == 200, r.json
 
 
 def test_every_billed_model_id_has_a_tier_class():
+    """Every model id the catalog bills has a tier class for limits."""
     assert set(all_models()) <= set(MODEL_CLASS)
 
 
@@ -285,12 +291,14 @@ OUTPUT_CASES = [
 @pytest.mark.parametrize(("endpoint", "model", "fields", "expected"), OUTPUT_CASES,
                          ids=[f"{c[0]}:{c[1]}:{i}" for i, c in enumerate(OUTPUT_CASES)])
 def test_planned_outputs(endpoint, model, fields, expected):
+    """Each case plans the expected number, kind, format and size of outputs."""
     got = plan(endpoint, model, **fields)
     assert len(got) == len(expected)
     assert [g[:len(e)] for g, e in zip(got, expected, strict=True)] == expected
 
 
 def test_multi_output_task_serves_every_artifact(client, clock):
+    """A multi-image task serves one URL per image; an EXR sequence one zip."""
     body = {**minimal_body("text_to_image", "gpt_image_2"), "outputCount": 3}
     task_id = post(client, "text_to_image", body).json["id"]
     hdr = {**minimal_body("video_to_hdr", "ruby"), "outputFormat": "hdr_exr_sequence"}
@@ -364,10 +372,12 @@ PRICE_CASES = [
 @pytest.mark.parametrize(("endpoint", "model", "fields", "expected"), PRICE_CASES,
                          ids=[f"{c[0]}:{c[1]}:{i}" for i, c in enumerate(PRICE_CASES)])
 def test_estimates(endpoint, model, fields, expected):
+    """Each case's credit estimate equals the documented price."""
     assert credits(endpoint, model, **fields) == expected
 
 
 def test_estimate_is_reported_on_creation(client):
+    """The create reply reports the estimate (video_to_hdr: 200 for 10 s of input)."""
     r = post(client, "video_to_hdr", minimal_body("video_to_hdr", "ruby"))
     assert r.json["estimatedCost"] == {"credits": 200}  # 20/s x the assumed 10 s of input
 
@@ -378,6 +388,7 @@ def test_estimate_is_reported_on_creation(client):
      "gwm1_avatar_async_text_to_video"),
 ])
 def test_avatar_videos_are_billed_by_speech_type(client, speech, billed):
+    """Avatar videos are billed as audio- or text-driven by their speech type."""
     body = {"model": "gwm1_avatars", "avatar": {"type": "runway-preset",
                                                 "presetId": "cooking-teacher"},
             "speech": speech}
@@ -394,6 +405,7 @@ def test_avatar_videos_are_billed_by_speech_type(client, speech, billed):
 
 
 def test_router_offers_cover_every_generation_model():
+    """The router's offers cover every non-legacy generation model per modality."""
     video = {(o.endpoint, o.model) for o in offers("video")}
     assert ("text_to_video", "seedance2") in video
     assert ("image_to_video", "veo3.1") in video
@@ -405,6 +417,7 @@ def test_router_offers_cover_every_generation_model():
 
 
 def test_router_offer_details():
+    """Router offers know sizes, durations, estimates, keyframes and output limits per model."""
     seedance = next(o for o in offers("video")
                     if o.model == "seedance2" and o.endpoint == "text_to_video")
     assert seedance.size_for("9:16", "1080p") == "1080:1920"
@@ -436,6 +449,7 @@ def _all_rows():
 @pytest.mark.parametrize(("endpoint", "model", "row"), list(_all_rows()),
                          ids=[f"{e}:{m}" for e, m, _ in _all_rows()])
 def test_odd_values_never_crash(endpoint, model, row):
+    """Odd values in any field never crash validation, planning or pricing."""
     base = minimal_body(endpoint, model)
     spec = row.body_spec()
     names = set(row.props) | {n for v in row.variants.values() for n in v}

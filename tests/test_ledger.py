@@ -65,6 +65,7 @@ def per_task(app) -> dict[str, int]:
 
 
 def test_success_costs_the_estimate(client, clock):
+    """A succeeded task costs exactly its estimate, charged at creation."""
     start = balance(client)
     task = create(client)
     assert task["estimatedCost"] == {"credits": 25}  # 5 credits/s x 5 s
@@ -74,6 +75,7 @@ def test_success_costs_the_estimate(client, clock):
 
 
 def test_failed_generation_is_refunded_in_full(client, clock):
+    """A failed generation is refunded in full: cost 0 and the balance restored."""
     control(client, "policies", {"key": "*", "outcome": {"status": "FAILED",
                                                          "failureCode": "INTERNAL"}})
     start = balance(client)
@@ -87,6 +89,7 @@ def test_failed_generation_is_refunded_in_full(client, clock):
 
 def test_failure_without_refund_when_the_policy_says_so(client, clock):
     # The reference conflicts on SAFETY.INPUT refunds; the emulator can play either side.
+    """A FAILED policy with refund false keeps the charge."""
     control(client, "policies", {"key": "*", "outcome": {
         "status": "FAILED", "failureCode": "SAFETY.INPUT.IMAGE", "refund": False}})
     start = balance(client)
@@ -97,6 +100,7 @@ def test_failure_without_refund_when_the_policy_says_so(client, clock):
 
 
 def test_auto_duration_refunds_the_remainder(client, clock):
+    """An auto-duration task is charged for the longest duration and refunded the rest."""
     start = balance(client)
     task = create(client, AUTO, "/v1/text_to_video")
     # Billed at the longest duration (15 s x 36 credits/s) up front...
@@ -114,6 +118,7 @@ def test_auto_duration_refunds_the_remainder(client, clock):
 
 @pytest.mark.parametrize(("advance", "refunded"), [(0.0, True), (1.5, False)])
 def test_cancel_refunds_only_before_running(client, clock, advance, refunded):
+    """Deleting a task refunds it only while PENDING, not once RUNNING."""
     start = balance(client)
     task = create(client)
     clock.advance(advance)
@@ -122,6 +127,7 @@ def test_cancel_refunds_only_before_running(client, clock, advance, refunded):
 
 
 def test_not_enough_credits_is_refused_and_nothing_changes(client):
+    """A create beyond the balance is a 400 with Runway's message; nothing is stored."""
     control(client, "credits", {"apiKey": API_KEY, "set": 24})
     app = client.application
     before = ledger.totals(runtime_of(app), TENANT)
@@ -136,6 +142,7 @@ def test_not_enough_credits_is_refused_and_nothing_changes(client):
 
 
 def test_balance_can_reach_exactly_zero_but_never_below(client):
+    """Creates may spend the balance to exactly 0; the next one is refused."""
     control(client, "credits", {"apiKey": API_KEY, "set": 50})
     create(client)
     create(client)
@@ -145,6 +152,7 @@ def test_balance_can_reach_exactly_zero_but_never_below(client):
 
 
 def test_credits_are_per_tenant(client):
+    """One tenant at zero credits does not stop another tenant creating."""
     control(client, "credits", {"apiKey": "other", "set": 0})
     assert client.post("/v1/image_to_video", json=I2V, headers=auth("other")).status_code == 400
     create(client)
@@ -155,6 +163,7 @@ def test_credits_are_per_tenant(client):
 
 
 def test_price_override_per_model_and_per_endpoint_model(client, clock):
+    """Price overrides per model and per endpoint:model change estimates; deleting restores."""
     control(client, "prices", {"model": "gen4_turbo", "unit": "second", "rate": 7})
     assert create(client)["estimatedCost"] == {"credits": 35}
     control(client, "prices", {"model": "image_to_video:gen4_turbo", "unit": "generation",
@@ -182,11 +191,13 @@ def test_price_override_per_model_and_per_endpoint_model(client, clock):
     {"unit": "second", "rate": 1},
 ])
 def test_bad_price_overrides_are_400(client, body):
+    """Bad units, rates, divisors, conditions, stray fields or no model are 400s."""
     r = client.post("/_mock/prices", json=body)
     assert r.status_code == 400 and r.json["error"]
 
 
 def test_price_override_with_a_conditional_rate(client):
+    """A conditional "by" rate applies when the input matches it."""
     control(client, "prices", {"model": "veo3.1", "unit": "second", "rate": 2,
                                "by": [["audio", True, 3]]})
     body = {"model": "veo3.1", "promptText": "x", "ratio": "1280:720", "duration": 4,
@@ -201,6 +212,7 @@ def test_price_override_with_a_conditional_rate(client):
 
 
 def test_set_add_and_purchase_credits(client, clock):
+    """Credits can be set, added and purchased up to the tier's 30-day spend cap."""
     view = control(client, "credits", {"apiKey": API_KEY, "set": 100})
     assert view["balance"] == 100
     view = control(client, "credits", {"apiKey": API_KEY, "add": 50})
@@ -223,6 +235,7 @@ def test_set_add_and_purchase_credits(client, clock):
 
 
 def test_ledger_entries_name_their_rule(client, clock):
+    """Each ledger entry names its kind, credits and rule, and the books balance."""
     control(client, "credits", {"apiKey": API_KEY, "set": 1000})
     task = create(client)
     client.delete(f"/v1/tasks/{task['id']}", headers=auth())
@@ -236,6 +249,7 @@ def test_ledger_entries_name_their_rule(client, clock):
 
 
 def test_usage_by_day_nets_charges_and_refunds_on_the_day_they_happen(client, clock):
+    """Daily usage counts charges and refunds on the day each happened."""
     rt = runtime_of(client.application)
     control(client, "policies", {"key": "*", "outcome": {"status": "FAILED"}})
     create(client)

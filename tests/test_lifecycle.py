@@ -48,6 +48,7 @@ def walk(client, clock, task_id, step=0.05, limit=2000):
 
 
 def test_every_transition_in_order_with_rising_progress(client, clock):
+    """A task goes PENDING, RUNNING, SUCCEEDED with progress rising in [0, 1]."""
     task_id = create(client)
     seen = walk(client, clock, task_id)
     statuses = [t["status"] for t in seen]
@@ -63,6 +64,7 @@ def test_every_transition_in_order_with_rising_progress(client, clock):
 
 
 def test_wire_shapes_by_status(client, clock):
+    """Each status reads back with exactly its documented fields; cost is an integer."""
     task_id = create(client)
     pending = get(client, task_id)
     assert set(pending) == {"id", "status", "createdAt", "estimatedCost"}
@@ -79,6 +81,7 @@ def test_wire_shapes_by_status(client, clock):
 
 
 def test_terminal_states_stay_terminal(client, clock):
+    """A SUCCEEDED task stays SUCCEEDED with the same cost days later."""
     task_id = create(client)
     clock.advance(3600)
     first = get(client, task_id)
@@ -90,6 +93,7 @@ def test_terminal_states_stay_terminal(client, clock):
 
 
 def test_outcome_policy_fails_with_code_and_refunds(client, clock):
+    """A FAILED outcome policy fails the task with its code and message and refunds."""
     set_policy(client, key="gen4_turbo",
                outcome={"status": "FAILED", "failureCode": "SAFETY.INPUT.IMAGE"})
     start = balance(client)
@@ -106,6 +110,7 @@ def test_outcome_policy_fails_with_code_and_refunds(client, clock):
 
 
 def test_policy_keys_most_specific_wins(client, clock):
+    """An endpoint:model policy beats the "*" policy."""
     set_policy(client, key="*", outcome={"status": "FAILED", "failureCode": "INTERNAL"})
     set_policy(client, key="image_to_video:gen4_turbo", outcome={"status": "SUCCEEDED"})
     ok = create(client)
@@ -117,11 +122,13 @@ def test_policy_keys_most_specific_wins(client, clock):
 
 
 def test_immediate_policy(client, clock):
+    """The immediate policy makes a task SUCCEEDED on its first read."""
     set_policy(client, key="*", transition={"kind": "immediate"})
     assert get(client, create(client))["status"] == "SUCCEEDED"
 
 
 def test_after_polls_policy(client):
+    """after_polls 3 keeps a task RUNNING for two reads, SUCCEEDED from the third."""
     set_policy(client, key="*", transition={"kind": "after_polls", "polls": 3})
     task_id = create(client)
     seen = [get(client, task_id)["status"] for _ in range(5)]
@@ -129,6 +136,7 @@ def test_after_polls_policy(client):
 
 
 def test_hold_until_released(client, clock):
+    """A hold policy keeps a task RUNNING until released, then it finishes."""
     set_policy(client, key="*", transition={"kind": "hold", "status": "RUNNING"})
     task_id = create(client)
     clock.advance(10_000)
@@ -150,12 +158,14 @@ def test_hold_until_released(client, clock):
     {"transition": {"kind": "immediate"}},
 ])
 def test_bad_policies_are_400(client, policy):
+    """Unknown kinds, bad counts or statuses, stray fields or no key are 400s."""
     r = client.post("/_mock/policies", json=policy)
     assert r.status_code == 400
     assert r.json["error"]
 
 
 def test_delete_pending_cancels_with_refund(client, clock):
+    """A PENDING task deleted is refunded in full and then 404s on GET and DELETE."""
     start = balance(client)
     task_id = create(client)
     assert get(client, task_id)["status"] == "PENDING"
@@ -166,6 +176,7 @@ def test_delete_pending_cancels_with_refund(client, clock):
 
 
 def test_delete_running_cancels_without_refund(client, clock):
+    """A RUNNING task deleted answers an empty 204, keeps its charge and then 404s."""
     start = balance(client)
     task_id = create(client)
     clock.advance(1.5)
@@ -177,6 +188,7 @@ def test_delete_running_cancels_without_refund(client, clock):
 
 
 def test_delete_finished_task_keeps_the_charge(client, clock):
+    """A SUCCEEDED task deleted keeps its charge and then 404s."""
     start = balance(client)
     task_id = create(client)
     clock.advance(600)
@@ -187,11 +199,13 @@ def test_delete_finished_task_keeps_the_charge(client, clock):
 
 
 def test_unknown_task_ids_are_404(client):
+    """Unknown, malformed and overlong task ids are 404s."""
     for task_id in ("00000000-0000-4000-8000-000000000000", "not-a-uuid", "x" * 300):
         assert client.get(f"/v1/tasks/{task_id}", headers=auth()).status_code == 404
 
 
 def test_balance_settles_without_polling(client, clock):
+    """A failed task's refund shows in the balance without anyone polling it."""
     set_policy(client, key="*", outcome={"status": "FAILED", "failureCode": "INTERNAL"})
     start = balance(client)
     create(client)
@@ -202,6 +216,7 @@ def test_balance_settles_without_polling(client, clock):
 
 
 def test_time_scale_sets_realistic_durations(clock):
+    """time_scale 1.0 makes a video task take between 30 and 90 s."""
     from runway_mock import create_app
 
     real = create_app({"time_scale": 1.0}, clock=clock).test_client()
@@ -213,6 +228,7 @@ def test_time_scale_sets_realistic_durations(clock):
 
 
 def test_organization_shape_and_usage(client, clock):
+    """The organization has balance, tier limits and usage that forgets creates after 24 h."""
     create(client)
     org = client.get("/v1/organization", headers=auth()).json
     assert set(org) == {"creditBalance", "tier", "usage"}

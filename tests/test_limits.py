@@ -53,6 +53,7 @@ def timed(client):
 
 def test_over_the_limit_tasks_wait_throttled_and_start_in_submission_order(timed, clock):
     # Tier 1: one concurrent video generation per model.
+    """Tasks over the concurrency limit wait THROTTLED and each starts when the one before ends."""
     ids = [create(timed) for _ in range(4)]
     assert statuses(timed, ids) == ["PENDING", "THROTTLED", "THROTTLED", "THROTTLED"]
     started = {}
@@ -70,6 +71,7 @@ def test_over_the_limit_tasks_wait_throttled_and_start_in_submission_order(timed
 
 
 def test_throttled_wire_shape_reports_the_estimate(timed):
+    """A THROTTLED task reads back with id, status, createdAt and its estimatedCost only."""
     create(timed)
     r = timed.get(f"/v1/tasks/{create(timed)}", headers=auth())
     assert r.json["status"] == "THROTTLED"
@@ -78,6 +80,7 @@ def test_throttled_wire_shape_reports_the_estimate(timed):
 
 
 def test_limits_are_per_model_and_per_tenant(timed):
+    """A full lane for one model and tenant does not throttle another model or tenant."""
     create(timed)
     assert status(timed, create(timed, T2I, "/v1/text_to_image")) == "PENDING"
     other = auth("someone-else")
@@ -87,6 +90,7 @@ def test_limits_are_per_model_and_per_tenant(timed):
 
 
 def test_higher_limit_from_tier_or_override(timed):
+    """A higher tier or a null per-model override lets more tasks start at once."""
     control(timed, "tier", {"apiKey": API_KEY, "tier": 2})  # 3 concurrent videos
     ids = [create(timed) for _ in range(4)]
     assert statuses(timed, ids) == ["PENDING"] * 3 + ["THROTTLED"]
@@ -96,6 +100,7 @@ def test_higher_limit_from_tier_or_override(timed):
 
 
 def test_raising_the_limit_starts_queued_tasks_at_once(timed, clock):
+    """Raising the limit starts queued tasks at once; a limit of 0 holds the queue."""
     ids = [create(timed) for _ in range(4)]
     clock.advance(1)
     control(timed, "tier", {"apiKey": API_KEY, "tier": 2})  # 3 concurrent videos
@@ -110,6 +115,7 @@ def test_raising_the_limit_starts_queued_tasks_at_once(timed, clock):
 
 
 def test_a_cancel_frees_the_slot_at_once(timed, clock):
+    """Deleting a running task frees its slot and the next queued task starts."""
     a, b, c = (create(timed) for _ in range(3))
     clock.advance(3)
     assert statuses(timed, [a, b, c]) == ["RUNNING", "THROTTLED", "THROTTLED"]
@@ -120,6 +126,7 @@ def test_a_cancel_frees_the_slot_at_once(timed, clock):
 
 
 def test_cancelling_a_throttled_task_moves_the_queue_up_and_refunds(timed, clock):
+    """Deleting a THROTTLED task refunds it and the queue behind it moves up."""
     start = balance(timed)
     a, b, c = (create(timed) for _ in range(3))
     assert timed.delete(f"/v1/tasks/{b}", headers=auth()).status_code == 204
@@ -129,6 +136,7 @@ def test_cancelling_a_throttled_task_moves_the_queue_up_and_refunds(timed, clock
 
 
 def test_a_held_task_keeps_its_slot_until_released(timed, clock):
+    """A held task keeps its slot until released and its RUNNING time is over."""
     hold = {"X-Runway-Mock-Fault": json.dumps({"effect": {"type": "hold", "status": "RUNNING"}})}
     held = create(timed, headers={**auth(), **hold})
     queued = create(timed)
@@ -142,6 +150,7 @@ def test_a_held_task_keeps_its_slot_until_released(timed, clock):
 
 
 def test_a_task_that_ends_by_polls_frees_its_slot_when_it_ends(client, clock):
+    """A task ending after N polls frees its slot for the queued task then."""
     control(client, "policies", {"key": "gen4_turbo",
                                  "transition": {"kind": "after_polls", "polls": 2}})
     first = create(client)
@@ -155,6 +164,7 @@ def test_a_task_that_ends_by_polls_frees_its_slot_when_it_ends(client, clock):
 
 
 def test_visible_cancel_of_a_running_task_frees_the_slot(timed, clock):
+    """A control-API cancel of a running task frees the slot for the next one."""
     a, b = create(timed), create(timed)
     clock.advance(5)
     r = timed.post(f"/_mock/tasks/{a}/cancel", json={"apiKey": API_KEY})
@@ -167,6 +177,7 @@ def test_visible_cancel_of_a_running_task_frees_the_slot(timed, clock):
 
 
 def test_daily_limit_is_a_429_with_runways_message_and_no_charge(client, clock):
+    """Past the daily quota a create is a 429 with Runway's message and no charge."""
     control(client, "tier", {"apiKey": API_KEY,
                              "limits": {"gen4_turbo": {"maxDailyGenerations": 3}}})
     for _ in range(3):
@@ -184,6 +195,7 @@ def test_daily_limit_is_a_429_with_runways_message_and_no_charge(client, clock):
 
 
 def test_daily_limit_is_a_rolling_24_hours(client, clock):
+    """The daily quota counts creates in a rolling 24-hour window."""
     control(client, "tier", {"apiKey": API_KEY,
                              "limits": {"gen4_turbo": {"maxDailyGenerations": 2}}})
     create(client)
@@ -197,6 +209,7 @@ def test_daily_limit_is_a_rolling_24_hours(client, clock):
 
 def test_tier_one_default_daily_limit_for_video(client):
     # 50 videos a day at tier 1 (runway-api.md (d), low end of the range).
+    """Tier 1 allows 50 video creates a day; the 51st is a 429."""
     control(client, "policies", {"key": "*", "transition": {"kind": "immediate"}})
     for _ in range(50):
         create(client)
@@ -205,6 +218,7 @@ def test_tier_one_default_daily_limit_for_video(client):
 
 
 def test_a_create_refused_for_credits_uses_no_quota(client):
+    """A create refused for lack of credits does not use daily quota."""
     control(client, "tier", {"apiKey": API_KEY,
                              "limits": {"gen4_turbo": {"maxDailyGenerations": 1}}})
     control(client, "credits", {"apiKey": API_KEY, "set": 10})
@@ -215,6 +229,7 @@ def test_a_create_refused_for_credits_uses_no_quota(client):
 
 
 def test_sdk_sees_the_daily_limit_as_a_rate_limit_error(app):
+    """The official SDK sees the daily-quota 429 as RateLimitError with the body."""
     runwayml = pytest.importorskip("runwayml")
     from runway_mock.testing import serve
 
@@ -275,6 +290,7 @@ def store_work(clock, finished: int) -> tuple[int, int]:
 
 
 def test_create_and_read_work_does_not_grow_with_stored_tasks(clock):
+    """Store calls per create and read are the same after 10 or 300 finished tasks."""
     assert store_work(clock, 10) == store_work(clock, 300)
 
 

@@ -49,6 +49,7 @@ def ready(client, clock, body: dict | None = None) -> tuple[str, str]:
 
 
 def test_lifecycle_not_ready_ready_running_completed(app, client, clock) -> None:
+    """A session goes NOT_READY, READY, RUNNING on consume and COMPLETED after its talk time."""
     session_id = create(client, {**PRESET, "maxDuration": 30})
     seconds = talk(app, session_id)
     assert 0 < seconds <= 30
@@ -72,6 +73,7 @@ def test_lifecycle_not_ready_ready_running_completed(app, client, clock) -> None
 
 
 def test_consume_is_one_time_and_needs_the_right_key(client, clock) -> None:
+    """consume needs that session's own key and works only once; others are 401."""
     session_id, key = ready(client, clock)
     other_id, other_key = ready(client, clock)
     assert consume(client, session_id, None).status_code == 401
@@ -85,12 +87,14 @@ def test_consume_is_one_time_and_needs_the_right_key(client, clock) -> None:
 
 
 def test_consume_before_ready_is_409(client, clock, app) -> None:
+    """Consuming a session that is not READY yet is a 409."""
     session_id = create(client)
     key = realtime.session_key(runtime_of(app), tenant_of(API_KEY), session_id)
     assert consume(client, session_id, key).status_code == 409
 
 
 def test_unused_key_expires_into_completed_with_zero_duration(client, clock) -> None:
+    """An unconsumed key expires: the session COMPLETES with duration 0, no conversation."""
     session_id, key = ready(client, clock)
     clock.advance(realtime.KEY_TTL + 1)
     assert get(client, session_id) == {**get(client, session_id), "status": "COMPLETED",
@@ -100,6 +104,7 @@ def test_unused_key_expires_into_completed_with_zero_duration(client, clock) -> 
 
 
 def test_delete_cancels_and_is_idempotent(client, clock) -> None:
+    """Deleting a session makes it CANCELLED; deleting again is still 204."""
     session_id = create(client)
     assert client.delete(f"/v1/realtime_sessions/{session_id}", headers=auth()).status_code == 204
     assert get(client, session_id)["status"] == "CANCELLED"
@@ -109,6 +114,7 @@ def test_delete_cancels_and_is_idempotent(client, clock) -> None:
 
 
 def test_cancel_during_a_call_ends_the_conversation(client, clock) -> None:
+    """Cancelling mid-call ends the conversation with the time talked so far."""
     session_id, key = ready(client, clock, {**PRESET, "maxDuration": 600})
     consume(client, session_id, key)
     clock.advance(12)
@@ -119,6 +125,7 @@ def test_cancel_during_a_call_ends_the_conversation(client, clock) -> None:
 
 
 def test_session_fails_by_policy(client, clock) -> None:
+    """A realtime_sessions FAILED policy fails the session with a failure code."""
     client.post("/_mock/policies", json={"key": "realtime_sessions", "outcome": {
         "status": "FAILED", "failureCode": "INTERNAL"}})
     session_id = create(client)
@@ -128,6 +135,7 @@ def test_session_fails_by_policy(client, clock) -> None:
 
 
 def test_credits_up_front_and_per_six_seconds(app, client, clock) -> None:
+    """Sessions charge credits up front and then per started six seconds, once."""
     rt, tenant = runtime_of(app), tenant_of(API_KEY)
     before = ledger.balance(rt, tenant)
     session_id, key = ready(client, clock, {**PRESET, "maxDuration": 20})
@@ -141,6 +149,7 @@ def test_credits_up_front_and_per_six_seconds(app, client, clock) -> None:
 
 
 def test_daily_quota_and_credits_are_checked_at_creation(app, client) -> None:
+    """Creating a session checks the daily quota (429) and credits (400)."""
     from runway_mock.domain import limits
 
     rt, tenant = runtime_of(app), tenant_of(API_KEY)
@@ -154,6 +163,7 @@ def test_daily_quota_and_credits_are_checked_at_creation(app, client) -> None:
 
 
 def test_custom_avatar_must_exist_and_be_ready(client, clock) -> None:
+    """A custom avatar must exist, be READY and belong to the tenant."""
     body = {"model": "gwm1_avatars", "avatar": {"type": "custom",
                                                "avatarId": "00000000-0000-4000-8000-000000000000"}}
     missing = client.post("/v1/realtime_sessions", json=body, headers=auth())
@@ -184,11 +194,13 @@ def test_custom_avatar_must_exist_and_be_ready(client, clock) -> None:
                       "roomName": "r"}}, ["integration", "url"]),
 ])
 def test_create_validation(client, change, path) -> None:
+    """Bad model, duration, preset, tool names, tool parameters or integration URL are 400s."""
     resp = client.post("/v1/realtime_sessions", json={**PRESET, **change}, headers=auth())
     assert resp.status_code == 400 and resp.get_json()["issues"][0]["path"] == path
 
 
 def test_sessions_are_per_tenant(client) -> None:
+    """Another tenant's session id is a 404 on GET and DELETE."""
     session_id = create(client)
     assert client.get(f"/v1/realtime_sessions/{session_id}",
                       headers=auth(OTHER_KEY)).status_code == 404
@@ -197,6 +209,7 @@ def test_sessions_are_per_tenant(client) -> None:
 
 
 def test_conversations_list_filters_and_pages(client, clock) -> None:
+    """Conversations list newest first, filter by avatar and dates, page, and delete."""
     avatar = client.post("/v1/avatars", headers=auth(), json={
         "name": "Bo", "personality": "Calm.", "referenceImage": "https://example.com/b.png",
         "voice": {"type": "runway-live-preset", "presetId": "max"}}).get_json()
@@ -233,6 +246,7 @@ def test_conversations_list_filters_and_pages(client, clock) -> None:
 
 
 def test_avatar_usage_by_day(app, client, clock) -> None:
+    """Avatar usage totals sessions and seconds and lists every day in the window, per tenant."""
     seconds = []
     for limit in (30, 50):
         session_id, key = ready(client, clock, {**PRESET, "maxDuration": limit})
@@ -262,5 +276,6 @@ def test_avatar_usage_by_day(app, client, clock) -> None:
     ("startDate=2026-02-30T00:00:00Z&endDate=2026-03-05T00:00:00Z", "startDate"),
 ])
 def test_avatar_usage_validation(client, query, field) -> None:
+    """Missing, reversed, too long or invalid usage dates are 400s naming the field."""
     resp = client.get(f"/v1/avatar_usage?{query}", headers=auth())
     assert resp.status_code == 400 and resp.get_json()["issues"][0]["path"] == [field]

@@ -42,6 +42,7 @@ def latency(modality: str, model: str) -> float:
 
 
 def test_routes_and_creates_a_real_task(app, client) -> None:
+    """generate/video answers routing details and creates a real, pollable task for the pick."""
     router(client)
     body = routed(client, "video", {"promptText": "a lighthouse", "duration": 5,
                                     "aspectRatio": "16:9", "resolution": "720p"})
@@ -65,6 +66,7 @@ def test_routes_and_creates_a_real_task(app, client) -> None:
     ("audio", {"type": "speech", "promptText": "Hello there"}),
 ])
 def test_optimize_for_changes_the_pick(client, modality, inp) -> None:
+    """optimizeFor cost picks the cheapest model and latency the fastest, per modality."""
     picks = {}
     for goal in ("cost", "latency", "quality"):
         router(client, goal, {"optimizeFor": goal})
@@ -78,6 +80,7 @@ def test_optimize_for_changes_the_pick(client, modality, inp) -> None:
 
 
 def test_allowlist_and_denylist(client) -> None:
+    """allowlist_only restricts the pick to its ids; allow_new_except excludes its ids."""
     router(client, "only-veo", {"models": {"mode": "allowlist_only", "ids": ["veo3.1"]}})
     assert routed(client, "video", {"promptText": "x"}, "only-veo")["routing"]["model"] == \
         "veo3.1"
@@ -89,6 +92,7 @@ def test_allowlist_and_denylist(client) -> None:
 
 
 def test_price_cap_filters_and_is_reported(client) -> None:
+    """maxCreditsPerGeneration keeps the pick under the cap and reports it as priceCeiling."""
     router(client, "cheap", {"maxCreditsPerGeneration": {"video": 30}})
     body = routed(client, "video", {"promptText": "x", "duration": 5}, "cheap")
     assert body["routing"]["estimatedCost"]["credits"] <= 30
@@ -104,6 +108,7 @@ def test_price_cap_filters_and_is_reported(client) -> None:
                    "referenceAudios": [{"uri": "https://example.com/a.mp3"}]}, "input_support"),
 ])
 def test_no_eligible_model(client, settings, modality, inp, emptied) -> None:
+    """When a filter empties the pool the 400 names it, shows the pipeline, and is logged."""
     rid = router(client, "r", settings)
     resp = generate(client, modality, inp, "r")
     assert resp.status_code == 400
@@ -120,6 +125,7 @@ def test_no_eligible_model(client, settings, modality, inp, emptied) -> None:
 
 
 def test_prompt_length_filter_drops_short_limit_models(client) -> None:
+    """A 2000-character prompt drops models with shorter prompt limits."""
     rid = router(client)
     routed(client, "video", {"promptText": "x" * 2000})
     pipeline = log(client, rid)[0]["pipeline"]
@@ -139,6 +145,7 @@ def test_prompt_length_filter_drops_short_limit_models(client) -> None:
                "voice": {"type": "preset", "presetId": "Maya"}}, "text_to_speech"),
 ])
 def test_inputs_choose_the_endpoint(app, client, modality, inp, endpoint) -> None:
+    """The routed input decides the task endpoint (image, video, text, sound, speech)."""
     router(client)
     body = routed(client, modality, inp)
     task = runtime_of(app).store.get(tenant_of(API_KEY), tasks.KIND, body["id"])
@@ -146,6 +153,7 @@ def test_inputs_choose_the_endpoint(app, client, modality, inp, endpoint) -> Non
 
 
 def test_audio_voice_resolution(client) -> None:
+    """Speech routing resolves the voice as preset, default or reference-audio; sfx has none."""
     rid = router(client)
     preset = routed(client, "audio", {"type": "speech", "promptText": "hi",
                                       "voice": {"type": "preset", "presetId": "Rachel"}})
@@ -161,6 +169,7 @@ def test_audio_voice_resolution(client) -> None:
 
 
 def test_image_output_count_and_geometry(client) -> None:
+    """Ten images at 4:5 route to gpt_image_2 with a ratio close to 4:5."""
     router(client)
     body = routed(client, "image", {"promptText": "x", "outputCount": 10, "aspectRatio": "4:5"})
     assert body["routing"]["model"].startswith("gpt_image_2")
@@ -171,6 +180,7 @@ def test_image_output_count_and_geometry(client) -> None:
 
 
 def test_capacity_fallback_skips_a_model_at_its_concurrency_limit(client) -> None:
+    """With onCapacity fallback a busy model is skipped and reported; without, it queues."""
     router(client, "queue")
     router(client, "spill", {"fallback": {"onCapacity": True}})
     first = routed(client, "video", {"promptText": "x"}, "queue")["routing"]
@@ -182,6 +192,7 @@ def test_capacity_fallback_skips_a_model_at_its_concurrency_limit(client) -> Non
 
 
 def test_capacity_fallback_with_every_model_busy_uses_the_best(client) -> None:
+    """With every allowed model busy the fallback keeps the best and says allExhausted."""
     allow = {"mode": "allowlist_only", "ids": ["veo3.1"]}
     router(client, "one", {"fallback": {"onCapacity": True}, "models": allow})
     first = routed(client, "video", {"promptText": "x"}, "one")["routing"]
@@ -192,6 +203,7 @@ def test_capacity_fallback_with_every_model_busy_uses_the_best(client) -> None:
 
 
 def test_unknown_or_deleted_router_is_404(client) -> None:
+    """An unknown, deleted or other tenant's router is a 404 router_config_not_found."""
     resp = generate(client, "image", {"promptText": "x"}, "nope")
     assert resp.status_code == 404
     assert resp.get_json() == {"error": resp.get_json()["error"],
@@ -222,6 +234,7 @@ def test_unknown_or_deleted_router_is_404(client) -> None:
      ["input", "referenceImages", 0, "uri"]),
 ])
 def test_invalid_requests_are_400_and_logged(client, modality, body, path) -> None:
+    """Invalid generate bodies are 400s naming the path and logged as invalid_request."""
     rid = router(client)
     resp = client.post(f"/v1/generate/{modality}", json=body, headers=auth())
     assert resp.status_code == 400
@@ -231,6 +244,7 @@ def test_invalid_requests_are_400_and_logged(client, modality, body, path) -> No
 
 
 def test_task_creation_errors_are_logged(clock) -> None:
+    """A routed create refused for credits is a 400 logged as error with no task."""
     app = create_app({"seed": 2, "initial_credits": 0}, clock=clock)
     client = app.test_client()
     rid = router(client)
@@ -241,6 +255,7 @@ def test_task_creation_errors_are_logged(clock) -> None:
 
 
 def test_request_log_is_newest_first_and_paginated(client) -> None:
+    """The request log lists newest first with details, pages, and is per tenant."""
     rid = router(client)
     made = [routed(client, "image", {"promptText": f"p{i}"})["id"] for i in range(4)]
     generate(client, "image", {"promptText": "x", "outputCount": 99})
