@@ -17,6 +17,7 @@ def _create(client, key=None):
 
 @pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer   ", "Basic abc", "token abc"])
 def test_missing_or_malformed_key_is_401(client, header):
+    """A missing, empty or non-Bearer Authorization is a JSON 401 mentioning the API key."""
     h = {"X-Runway-Version": "2024-11-06"}
     if header is not None:
         h["Authorization"] = header
@@ -29,6 +30,7 @@ def test_missing_or_malformed_key_is_401(client, header):
 
 @pytest.mark.parametrize("version", [None, "2024-09-13", "", "latest"])
 def test_missing_or_wrong_version_is_400(client, version):
+    """A missing or unsupported X-Runway-Version is a 400 naming the header and 2024-11-06."""
     h = {"Authorization": "Bearer k"}
     if version is not None:
         h["X-Runway-Version"] = version
@@ -39,11 +41,13 @@ def test_missing_or_wrong_version_is_400(client, version):
 
 
 def test_any_non_empty_token_is_a_tenant(client):
+    """Any non-empty bearer token is accepted as a tenant."""
     for key in ("a", "key_" + "0" * 128, "x y z"):
         assert client.get("/v1/organization", headers=auth(key)).status_code == 200
 
 
 def test_tenants_cannot_see_each_others_tasks(client):
+    """Another tenant's task is "Task not found." on GET and DELETE and stays intact."""
     task_id = _create(client)
     assert client.get(f"/v1/tasks/{task_id}", headers=auth()).status_code == 200
     other = client.get(f"/v1/tasks/{task_id}", headers=auth(OTHER_KEY))
@@ -55,6 +59,7 @@ def test_tenants_cannot_see_each_others_tasks(client):
 
 
 def test_unknown_route_is_404_json(client, headers):
+    """An unknown /v1 route is a JSON 404 with an error."""
     r = client.get("/v1/no_such_thing", headers=headers)
     assert r.status_code == 404
     assert r.content_type.startswith("application/json")
@@ -62,6 +67,7 @@ def test_unknown_route_is_404_json(client, headers):
 
 
 def test_wrong_method_is_405_json(client, headers):
+    """A wrong method is a JSON 405 whose Allow header names the right one."""
     r = client.get("/v1/image_to_video", headers=headers)
     assert r.status_code == 405
     assert r.json["error"].startswith("Method GET is not allowed")
@@ -75,6 +81,7 @@ def test_wrong_method_is_405_json(client, headers):
     (b"\xff\xfe\x00", "application/json", "not valid UTF-8"),
 ])
 def test_non_json_bodies_get_a_400_that_says_so(client, headers, data, content_type, needle):
+    """Bad JSON, form bodies, plain text and bad UTF-8 are 400s saying why."""
     r = client.post("/v1/image_to_video", data=data, headers={**headers,
                                                               "Content-Type": content_type})
     assert r.status_code == 400
@@ -83,12 +90,14 @@ def test_non_json_bodies_get_a_400_that_says_so(client, headers, data, content_t
 
 @pytest.mark.parametrize("body", [[], [1, 2], "text", 3, None, True])
 def test_a_body_that_is_not_an_object_is_400(client, headers, body):
+    """A JSON body that is not an object is a 400 with issues."""
     r = client.post("/v1/image_to_video", json=body, headers=headers)
     assert r.status_code == 400
     assert r.json["issues"]
 
 
 def test_empty_body_reports_the_missing_model(client, headers):
+    """An empty body is a 400 whose first issue is the missing model discriminator."""
     r = client.post("/v1/image_to_video", headers=headers)
     assert r.status_code == 400
     assert r.json["issues"][0]["path"] == ["model"]
@@ -96,6 +105,7 @@ def test_empty_body_reports_the_missing_model(client, headers):
 
 
 def test_validation_error_shape(client, headers):
+    """A validation 400 has error and issues, each issue with code, path and message."""
     r = client.post("/v1/image_to_video", json={**I2V, "ratio": "1:1", "extra": 1},
                     headers=headers)
     assert r.status_code == 400
@@ -110,6 +120,7 @@ def test_validation_error_shape(client, headers):
 
 
 def test_nothing_is_charged_for_a_rejected_request(client, headers):
+    """A request refused for validation leaves the balance unchanged."""
     before = client.get("/v1/organization", headers=headers).json["creditBalance"]
     client.post("/v1/image_to_video", json={**I2V, "ratio": "bad"}, headers=headers)
     after = client.get("/v1/organization", headers=headers).json["creditBalance"]
@@ -117,6 +128,7 @@ def test_nothing_is_charged_for_a_rejected_request(client, headers):
 
 
 def test_oversized_body_is_413_json(clock):
+    """A body over max_body_bytes is a JSON 413 saying too large."""
     from runway_mock import create_app
 
     small = create_app({"max_body_bytes": 1000}, clock=clock).test_client()
@@ -127,6 +139,7 @@ def test_oversized_body_is_413_json(clock):
 
 
 def test_health_needs_no_key(client):
+    """The health endpoint answers 200 ok without an API key."""
     r = client.get("/_mock/health")
     assert r.status_code == 200
     assert r.json["status"] == "ok"

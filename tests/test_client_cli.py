@@ -55,6 +55,7 @@ def cli():
 
 
 def test_run_creates_waits_and_saves(cli, tmp_path, capsys):
+    """run sends the mapped body, shows progress changes on stderr and saves the output."""
     code = cli(*RUN, "--set", "seed=42", "--set", "content_moderation.public_figure_threshold=low",
                "--out", str(tmp_path))
     out, err = capsys.readouterr()
@@ -75,12 +76,14 @@ def test_run_creates_waits_and_saves(cli, tmp_path, capsys):
 
 
 def test_run_without_waiting_prints_the_id(cli, capsys):
+    """run --no-wait prints only the new task's id."""
     assert cli(*RUN, "--no-wait") == 0
     out, _ = capsys.readouterr()
     assert len(out.strip()) == 36
 
 
 def test_run_reports_validation_issues(cli, capsys):
+    """run with a bad body exits 1 printing the 400 and each issue path."""
     assert cli("run", "text_to_video", "--model", "gen4.5") == 1
     _, err = capsys.readouterr()
     assert err.startswith("error: 400")
@@ -88,6 +91,7 @@ def test_run_reports_validation_issues(cli, capsys):
 
 
 def test_task_show_wait_delete(cli, tmp_path, capsys):
+    """task shows, waits for and saves, and deletes a task; then it is a 404."""
     assert cli(*RUN, "--no-wait") == 0
     task_id = capsys.readouterr().out.strip()
     assert cli("task", task_id) == 0
@@ -102,6 +106,7 @@ def test_task_show_wait_delete(cli, tmp_path, capsys):
 
 
 def test_org_shows_the_balance(cli, capsys):
+    """org prints the balance and today's use per model; --json prints the raw body."""
     cli(*RUN, "--no-wait")
     capsys.readouterr()
     assert cli("org") == 0
@@ -113,6 +118,7 @@ def test_org_shows_the_balance(cli, capsys):
 
 
 def test_a_missing_key_exits_2(monkeypatch, capsys):
+    """A client verb without any API key exits 2 naming RUNWAYML_API_SECRET."""
     for name in ("RUNWAYML_API_SECRET", "RUNWAY_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     assert main(["org", "--base-url", "http://127.0.0.1:9"]) == 2
@@ -120,6 +126,7 @@ def test_a_missing_key_exits_2(monkeypatch, capsys):
 
 
 def test_parse_sets():
+    """--set KEY=VALUE parses JSON values and dotted snake paths into camelCase nesting."""
     assert parse_sets(["seed=42", "promptText=a calm sea", "audio=true",
                        "content_moderation.public_figure_threshold=low",
                        "referenceImages=[{\"uri\": \"https://e.com/a.jpg\"}]"]) == {
@@ -136,6 +143,7 @@ class FakeTerminal(io.StringIO):
 
 
 def test_progress_bar_redraws_in_place_on_a_terminal():
+    """On a terminal the progress bar redraws in place with carriage returns."""
     stream = FakeTerminal()
     bar = ProgressBar(stream, width=10, clock=lambda: 0.0)
     bar("RUNNING", 0.5)
@@ -148,6 +156,7 @@ def test_progress_bar_redraws_in_place_on_a_terminal():
 
 
 def test_progress_bar_without_a_terminal_prints_changes_only():
+    """Off a terminal the progress bar prints one line per change, with elapsed time."""
     stream = io.StringIO()
     now = [0.0]
     bar = ProgressBar(stream, width=4, clock=lambda: now[0])
@@ -165,6 +174,7 @@ def test_progress_bar_without_a_terminal_prints_changes_only():
 
 
 def test_run_over_real_http(tmp_path, capsys, monkeypatch):
+    """run works over real HTTP against a served emulator with a /v1 base URL."""
     monkeypatch.setenv("RUNWAYML_API_SECRET", "key-http")
     with serve(config={"seed": 2, "time_scale": 0.005}) as url:
         code = main([*RUN, "--base-url", url + "/v1", "--poll-interval", "0.1",
@@ -176,6 +186,7 @@ def test_run_over_real_http(tmp_path, capsys, monkeypatch):
 
 
 def test_run_uploads_a_local_file_first(cli, tmp_path, capsys):
+    """run uploads a local file given as a media input and sends its runway:// URI."""
     photo = tmp_path / "me.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0" + bytes(4096))
     code = cli("run", "image_to_video", "--model", "gen4_turbo", "--prompt-image", str(photo),

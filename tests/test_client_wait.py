@@ -63,6 +63,7 @@ def gaps(times):
 
 
 def test_polls_at_once_then_every_interval_and_reports_progress():
+    """wait_for_task polls at once, then every interval, reporting each status and progress."""
     client, session, _ = scripted(PENDING, running(0.2), running(0.7), SUCCEEDED)
     seen = []
     done = client.wait_for_task("t-1", poll_interval=5,
@@ -76,12 +77,14 @@ def test_polls_at_once_then_every_interval_and_reports_progress():
 
 def test_interval_counts_from_the_start_of_each_poll():
     # A poll that itself takes 2 s is followed by a 3 s pause, not a 5 s one.
+    """The poll interval counts from the start of a poll, so slow polls shorten the pause."""
     client, session, _ = scripted(PENDING, running(0.5), SUCCEEDED, latency=2.0)
     client.wait_for_task("t-1", poll_interval=5)
     assert gaps(session.times) == [5.0, 5.0]
 
 
 def test_never_polls_faster_than_the_interval_even_with_short_timeouts():
+    """Polls are never closer together than poll_interval, whatever the timeout."""
     client, session, _ = scripted(*[running(0.1)] * 10)
     with pytest.raises(TaskTimeoutError):
         client.wait_for_task("t-1", poll_interval=7, timeout=30)
@@ -89,6 +92,7 @@ def test_never_polls_faster_than_the_interval_even_with_short_timeouts():
 
 
 def test_failed_raises_with_failure_and_code():
+    """A FAILED task raises TaskFailedError carrying the failure, code and task."""
     client, _, _ = scripted(PENDING, task("FAILED", failure="Flagged by moderation.",
                                           failureCode="SAFETY.INPUT.TEXT", cost={"credits": 0}))
     with pytest.raises(TaskFailedError, match=r"SAFETY\.INPUT\.TEXT") as info:
@@ -99,6 +103,7 @@ def test_failed_raises_with_failure_and_code():
 
 
 def test_failed_without_a_code():
+    """A FAILED task without a failureCode raises with failure_code None."""
     client, _, _ = scripted(task("FAILED", failure="It broke.", cost={"credits": 0}))
     with pytest.raises(TaskFailedError) as info:
         client.wait_for_task("t-1")
@@ -107,6 +112,7 @@ def test_failed_without_a_code():
 
 
 def test_cancelled_is_a_failure_not_an_endless_wait():
+    """A CANCELLED task raises TaskFailedError instead of waiting forever."""
     client, session, _ = scripted(running(0.3), task("CANCELLED", cost={"credits": 0}))
     with pytest.raises(TaskFailedError, match="CANCELLED"):
         client.wait_for_task("t-1", timeout=None)
@@ -114,6 +120,7 @@ def test_cancelled_is_a_failure_not_an_endless_wait():
 
 
 def test_timeout_at_the_deadline_with_the_last_state():
+    """The wait raises TaskTimeoutError exactly at the deadline with the last task seen."""
     client, session, clock = scripted(*[running(0.4)] * 10)
     start = clock.now()
     with pytest.raises(TaskTimeoutError) as info:
@@ -126,6 +133,7 @@ def test_timeout_at_the_deadline_with_the_last_state():
 
 
 def test_zero_timeout_polls_once():
+    """timeout=0 polls once and then raises TaskTimeoutError."""
     client, session, _ = scripted(PENDING)
     with pytest.raises(TaskTimeoutError):
         client.wait_for_task("t-1", timeout=0)
@@ -133,12 +141,14 @@ def test_zero_timeout_polls_once():
 
 
 def test_http_errors_while_polling_propagate():
+    """An HTTP error during polling propagates as its own error class."""
     client, _, _ = scripted(PENDING, (404, {"error": "Task not found."}))
     with pytest.raises(NotFoundError, match="Task not found"):
         client.wait_for_task("t-1")
 
 
 def test_workflow_invocations_wait_the_same_way():
+    """wait_for_invocation polls workflow invocations the same way to SUCCEEDED."""
     inv = {"id": "i-1", "createdAt": "2026-01-01T00:00:00.000Z"}
     client, session, _ = scripted(
         (200, {**inv, "status": "RUNNING", "progress": 0.5, "output": {}}),
@@ -169,6 +179,7 @@ I2V = {"model": "gen4_turbo", "prompt_image": "https://example.com/a.jpg", "rati
 
 
 def test_a_ten_minute_lifecycle_takes_no_real_time(emulator):
+    """A ten-minute emulated task is waited out on the fake clock in under 5 real seconds."""
     app, client, clock = emulator
     policy(app, transition={"kind": "timed", "seconds": 600})
     created = client.image_to_video.create(**I2V)
@@ -188,6 +199,7 @@ def test_a_ten_minute_lifecycle_takes_no_real_time(emulator):
 
 
 def test_emulated_failure_reaches_task_failed(emulator):
+    """An emulator FAILED policy reaches the client as TaskFailedError with the code."""
     app, client, _ = emulator
     policy(app, outcome={"status": "FAILED", "failureCode": "SAFETY.OUTPUT.VIDEO"})
     created = client.image_to_video.create(**I2V)
@@ -199,6 +211,7 @@ def test_emulated_failure_reaches_task_failed(emulator):
 
 
 def test_emulated_held_task_times_out(emulator):
+    """A held emulated task makes the wait time out exactly at its deadline."""
     app, client, clock = emulator
     policy(app, transition={"kind": "hold", "status": "RUNNING"})
     created = client.image_to_video.create(**I2V)

@@ -67,6 +67,7 @@ def only(report, *names):
 
 
 def test_rude_poller(live):
+    """Polling faster than the recommended interval trips poll_too_often only."""
     url, _app, clock = live
     rude = Client(url, "rude-poller")
     task_id = rude.create().json()["id"]
@@ -81,6 +82,7 @@ def test_rude_poller(live):
 
 
 def test_rude_retry_before_retry_after(live):
+    """Retrying before Retry-After has passed trips retry_before_retry_after."""
     url, *_ = live
     rude = Client(url, "rude-impatient")
     rude.fault(effect={"type": "status", "status": 429, "retryAfter": 2}, times=1)
@@ -93,6 +95,7 @@ def test_rude_retry_before_retry_after(live):
 
 
 def test_rude_retry_after_a_client_error(live):
+    """Resending a request refused with 400 trips retry_after_client_error."""
     url, *_ = live
     rude = Client(url, "rude-stubborn")
     for _ in range(3):
@@ -103,6 +106,7 @@ def test_rude_retry_after_a_client_error(live):
 
 
 def test_rude_duplicate_after_a_dropped_connection(live):
+    """Blindly resending a create whose reply was dropped trips duplicate_create."""
     url, *_ = live
     rude = Client(url, "rude-duplicator")
     rude.fault(match={"method": "POST"}, effect={"type": "drop", "after": True}, times=1)
@@ -116,6 +120,7 @@ def test_rude_duplicate_after_a_dropped_connection(live):
 
 
 def test_rude_duplicate_after_a_client_timeout(live):
+    """Resending a create after a client timeout, while it is served, trips duplicate_create."""
     url, app, _clock = live
     runtime_of(app).sleep = time.sleep
     rude = Client(url, "rude-timeout")
@@ -128,6 +133,7 @@ def test_rude_duplicate_after_a_client_timeout(live):
 
 
 def test_rude_over_concurrency_and_leftovers(live):
+    """Creating past the concurrency limit and not deleting trips both checks."""
     url, *_ = live
     rude = Client(url, "rude-greedy")
     for _ in range(3):
@@ -139,6 +145,7 @@ def test_rude_over_concurrency_and_leftovers(live):
 
 
 def test_polite_client_passes(live):
+    """A client that waits, does not repeat a 400, polls slowly and deletes passes."""
     url, _app, clock = live
     polite = Client(url, "polite")
     polite.fault(match={"method": "POST"},
@@ -159,6 +166,7 @@ def test_polite_client_passes(live):
 
 
 def test_the_official_sdk_honours_retry_after(live):
+    """The official SDK's retries honour retry-after-ms and pass the report."""
     runwayml = pytest.importorskip("runwayml")
     url, *_ = live
     key = "sdk-client"
@@ -176,6 +184,7 @@ def test_the_official_sdk_honours_retry_after(live):
 
 def test_the_sdk_duplicates_a_create_whose_answer_was_lost(live):
     # The SDKs send no idempotency key, so a retried create makes a second task.
+    """The SDK resends a create whose reply was lost, which trips duplicate_create."""
     runwayml = pytest.importorskip("runwayml")
     url, *_ = live
     key = "sdk-dup"
@@ -189,6 +198,7 @@ def test_the_sdk_duplicates_a_create_whose_answer_was_lost(live):
 
 
 def test_python_helper_takes_an_app_and_thresholds():
+    """etiquette.report takes an app or runtime, an api_key and a poll tolerance."""
     clock = fake_clock()
     app = create_app({}, clock=clock)
     client = app.test_client()

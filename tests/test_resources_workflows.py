@@ -33,6 +33,7 @@ def invocation(client, inv_id: str) -> dict:
 
 
 def test_samples_are_listed_by_name_with_versions_newest_first(client) -> None:
+    """Sample workflows list by name, versions newest first, stable, with per-tenant ids."""
     listed = client.get("/v1/workflows", headers=auth()).get_json()
     assert set(listed) == {"data"}
     names = [w["name"] for w in listed["data"]]
@@ -50,6 +51,7 @@ def test_samples_are_listed_by_name_with_versions_newest_first(client) -> None:
 
 
 def test_run_progresses_like_a_task_with_downloadable_outputs(app, client, clock) -> None:
+    """A workflow run is charged up front, progresses like a task and serves each node's output."""
     wf = workflow(client)
     rt, tenant = runtime_of(app), tenant_of(API_KEY)
     before = ledger.balance(rt, tenant)
@@ -78,6 +80,7 @@ def test_run_progresses_like_a_task_with_downloadable_outputs(app, client, clock
 
 
 def test_overridden_generation_nodes_are_not_run_or_charged(app, client, clock) -> None:
+    """A generation node given in nodeOutputs is not run or charged; its value is output."""
     wf = workflow(client)
     still = node(wf, "Styled still")
     rt, tenant = runtime_of(app), tenant_of(API_KEY)
@@ -91,6 +94,7 @@ def test_overridden_generation_nodes_are_not_run_or_charged(app, client, clock) 
 
 
 def test_failed_run_is_refunded_and_names_the_node(app, client, clock) -> None:
+    """A failed run costs 0, is refunded once, and names the failing node."""
     client.post("/_mock/policies", json={"key": "workflows", "outcome": {
         "status": "FAILED", "failureCode": "SAFETY.OUTPUT.VIDEO"}})
     wf = workflow(client)
@@ -121,6 +125,7 @@ def test_failed_run_is_refunded_and_names_the_node(app, client, clock) -> None:
     ({"not-a-uuid": {}}, []),
 ])
 def test_node_outputs_are_validated(client, outputs, path_tail) -> None:
+    """Bad node ids, output names, types or URIs in nodeOutputs are 400s with the full path."""
     wf = workflow(client)
     ids = {"PROMPT": node(wf, "Prompt")["id"], "PHOTO": node(wf, "Product photo")["id"]}
     given = {ids.get(k, k): v for k, v in outputs.items()}
@@ -131,6 +136,7 @@ def test_node_outputs_are_validated(client, outputs, path_tail) -> None:
 
 
 def test_unknown_workflow_and_invocation_are_404(client) -> None:
+    """Unknown workflows and invocations, or another tenant's invocation, are 404s."""
     missing = "00000000-0000-4000-8000-000000000000"
     assert client.post(f"/v1/workflows/{missing}", json={}, headers=auth()).status_code == 404
     assert client.get(f"/v1/workflow_invocations/{missing}", headers=auth()).status_code == 404
@@ -148,6 +154,7 @@ def usage(client, body: dict, key: str | None = None):
 
 
 def test_usage_reflects_real_spend_and_refunds(client, clock) -> None:
+    """Organization usage shows each day's real spend per model, net of refunds, per tenant."""
     task = client.post("/v1/text_to_image", headers=auth(), json={
         "model": "gen4_image", "promptText": "a fox", "ratio": "1920:1080"}).get_json()
     client.post("/_mock/policies", json={"key": "gen4_image_turbo", "outcome": {
@@ -167,6 +174,7 @@ def test_usage_reflects_real_spend_and_refunds(client, clock) -> None:
 
 
 def test_usage_default_range_is_the_30_days_before_today(client) -> None:
+    """Without dates, or with only a start, usage covers 30 days."""
     report = usage(client, {}).get_json()
     dates = [r["date"] for r in report["results"]]
     assert len(dates) == 30 and dates[0] == "2025-12-02" and dates[-1] == "2025-12-31"
@@ -182,17 +190,20 @@ def test_usage_default_range_is_the_30_days_before_today(client) -> None:
     ({"endDate": "2026-01-01"}, "endDate"),
 ])
 def test_usage_date_rules(client, body, field) -> None:
+    """Over-90-day windows, bad dates and unknown fields are 400s naming the field."""
     resp = usage(client, body)
     assert resp.status_code == 400 and resp.get_json()["issues"][0]["path"] == [field]
 
 
 @pytest.mark.parametrize("before", ["2026-01-10", "2026-01-01"])
 def test_usage_window_ending_at_or_before_its_start_is_empty(client, before) -> None:
+    """A usage window ending at or before its start answers 200 with no results."""
     resp = usage(client, {"startDate": "2026-01-10", "beforeDate": before})
     assert resp.status_code == 200 and resp.get_json()["results"] == []
 
 
 def test_usage_allows_exactly_90_days(client) -> None:
+    """A usage window of exactly 90 days is allowed and has 90 results."""
     resp = usage(client, {"startDate": "2026-01-01", "beforeDate": "2026-04-01"})
     assert resp.status_code == 200 and len(resp.get_json()["results"]) == 90
 
@@ -202,6 +213,7 @@ def test_usage_allows_exactly_90_days(client) -> None:
 
 
 def test_webapp_usage_is_an_empty_page_after_validation(client) -> None:
+    """Webapp usage validates its query and answers an empty page."""
     ok = client.get("/v1/organization/webapp/usage?limit=10&from=2026-01-01&to=2026-01-02",
                     headers=auth())
     assert ok.status_code == 200
@@ -219,6 +231,7 @@ def test_webapp_usage_is_an_empty_page_after_validation(client) -> None:
 
 
 def test_audit_logs_validate_filters_and_detail_is_404(client) -> None:
+    """Audit logs validate actions and email counts, answer empty, need a key; detail 404s."""
     ok = client.get("/v1/organization/webapp/audit_logs?limit=5&actions=UserLogin,AssetCreated"
                     "&actorEmails=a@example.com&workspaceIds=1,2&from=2026-01-01T00:00:00Z",
                     headers=auth())
