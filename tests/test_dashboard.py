@@ -165,12 +165,15 @@ def test_balance_history_follows_a_charge_and_a_refund(client, clock):
     assert client.get("/_mock/credits/history").status_code == 400
 
 
-def test_tenants_lists_balances(client):
-    """Every tenant seen, by hash, with balance and task counts."""
+def test_tenants_lists_balances_most_recently_active_first(client, clock):
+    """Every tenant seen, by hash, with balance and task counts; the latest to create first."""
     _create_image(client)
-    (row,) = client.get("/_mock/tenants").get_json()["tenants"]
-    assert row == {"tenant": tenant_of(KEY), "balance": 9_992, "tier": 1, "tasks": 1,
-                   "active": 1}
+    clock.advance(5)
+    _create_image(client, key="key_later")
+    rows = client.get("/_mock/tenants").get_json()["tenants"]
+    assert [r["tenant"] for r in rows] == [tenant_of("key_later"), tenant_of(KEY)]
+    assert rows[1] == {"tenant": tenant_of(KEY), "balance": 9_992, "tier": 1, "tasks": 1,
+                       "active": 0, "lastTaskAt": clock.now() - 5}  # done by now
 
 
 def test_journal_keeps_scrubbed_bodies(client, clock):

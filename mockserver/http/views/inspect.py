@@ -70,15 +70,22 @@ def _row(rt: Runtime, tenant: str, task_id: str) -> tuple[dict[str, Any], dict[s
 
 @bp.get("/tenants")
 def list_tenants() -> Response:
-    """Every tenant the emulator has seen, with its balance, tier and task counts."""
+    """Every tenant the emulator has seen, with its balance, tier and task counts.
+
+    Most recently active first (by its newest task); ``lastTaskAt`` is null for a tenant
+    with no task.
+    """
     rt = runtime()
     out = []
     for tenant in _tenants(rt):
         tasks.settle_all(rt, tenant)
+        newest = rt.store.page(tenant, tasks.KIND, None, 1, newest_first=True)
         out.append({"tenant": tenant, "balance": ledger.balance(rt, tenant),
                     "tier": limits.tier_of(rt, tenant),
                     "tasks": rt.store.count(tenant, tasks.KIND),
-                    "active": len(rt.store.set_members(tenant, tasks.ACTIVE_SET))})
+                    "active": len(rt.store.set_members(tenant, tasks.ACTIVE_SET)),
+                    "lastTaskAt": newest[0]["createdAt"] if newest else None})
+    out.sort(key=lambda t: -(t["lastTaskAt"] or 0.0))
     return json_response({"tenants": out})
 
 
