@@ -21,6 +21,7 @@ META = {"test": "tests/test_contracts_cassettes.py::example", "target": "server"
 
 
 def test_committed_cassettes_hold_nothing_that_looks_like_a_key():
+    """The committed cassettes (over 100) contain no key-like strings."""
     files = list(ROOT.rglob("*.yaml"))
     assert len(files) > 100, "the committed cassettes are missing"
     found = cassettes.lint(ROOT)
@@ -28,6 +29,7 @@ def test_committed_cassettes_hold_nothing_that_looks_like_a_key():
 
 
 def test_committed_cassettes_say_what_they_were_recorded_against():
+    """Each committed cassette names emulator, server target, version, time and seed."""
     for path in ROOT.rglob("*.yaml"):
         meta = cassettes.read_metadata(path)
         assert meta is not None
@@ -40,6 +42,7 @@ def test_committed_cassettes_say_what_they_were_recorded_against():
 
 
 def test_the_linter_flags_keys_and_bearer_tokens_but_not_scrubbed_ones():
+    """The cassette linter flags real keys and bearer tokens, not scrubbed or short ones."""
     assert cassettes.lint_text(f"Authorization: Bearer {KEY}")
     assert cassettes.lint_text("Bearer abcdefgh")
     assert cassettes.lint_text('{"key": "key_0123456789abcdef"}')
@@ -49,6 +52,7 @@ def test_the_linter_flags_keys_and_bearer_tokens_but_not_scrubbed_ones():
 
 
 def test_scrubbing_removes_known_secrets_keys_bearers_and_jwts():
+    """Scrubbing removes given secrets, keys, bearer tokens and output JWTs."""
     jwt = "eyJhbGciOiJIUzI1NiJ9.eyJrZXlIYXNoIjoiYWJjIn0.c2lnbmF0dXJlLXNpZw"
     text = (f"Bearer sessionkey12345 {KEY} my-own-secret "
             f"https://x.example/a.mp4?_jwt={jwt}")
@@ -61,6 +65,7 @@ def test_scrubbing_removes_known_secrets_keys_bearers_and_jwts():
 
 
 def test_cassette_names_stay_apart_when_ids_clean_up_alike():
+    """Test ids that clean up to the same name still get distinct cassette files."""
     a = cassettes.cassette_path(ROOT, "contracts/test_x.py::test_y[Bearer]")
     b = cassettes.cassette_path(ROOT, "contracts/test_x.py::test_y[Bearer ]")
     c = cassettes.cassette_path(ROOT, "contracts/test_x.py::test_y[image_to_video-gen4.5]")
@@ -96,6 +101,7 @@ def _record(path: Path, url: str) -> list[tuple[int, str]]:
 
 def test_recording_scrubs_the_key_drops_volatile_headers_and_rewrites_the_host(
         tmp_path, emulator):
+    """Recording scrubs the key and JWTs, keeps only stable headers and hides the host."""
     path = tmp_path / "c.yaml"
     _record(path, emulator)
     text = path.read_text()
@@ -113,6 +119,7 @@ def test_recording_scrubs_the_key_drops_volatile_headers_and_rewrites_the_host(
 
 
 def test_replay_is_offline_ordered_body_aware_and_read_only(tmp_path, emulator):
+    """Replay needs no network, matches bodies, replays polls in order and never writes."""
     path = tmp_path / "c.yaml"
     (first_id, second_id), *recorded = _record(path, emulator)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -140,5 +147,6 @@ def test_replay_is_offline_ordered_body_aware_and_read_only(tmp_path, emulator):
 
 
 def test_replay_without_a_cassette_fails_clearly(tmp_path):
+    """Replaying a missing cassette raises ReplayMiss saying to record it first."""
     with pytest.raises(ReplayMiss, match="record it first"):
         Recorder(tmp_path / "missing.yaml", "replay", {}).__enter__()

@@ -20,6 +20,7 @@ def entries(app, **kw):
 
 
 def test_entry_fields_for_a_create_and_a_read(app, client, clock):
+    """A create's entry has endpoint, tenant, task, model, body hash, retry count, agent, time."""
     r = client.post("/v1/image_to_video", json=I2V,
                     headers={**auth(), "x-stainless-retry-count": "0",
                              "User-Agent": "RunwayML/Python 5.24.0"})
@@ -44,6 +45,7 @@ def test_entry_fields_for_a_create_and_a_read(app, client, clock):
 
 
 def test_never_a_raw_key_or_admin_token(clock):
+    """Neither the journal nor the store dump ever holds a raw API key or admin token."""
     secret_key, admin = "sk-very-secret-key-123", "admin-token-456"
     app = create_app({"admin_token": admin}, clock=clock)
     client = app.test_client()
@@ -67,6 +69,7 @@ def test_never_a_raw_key_or_admin_token(clock):
 
 
 def test_refused_calls_are_recorded_under_the_callers_hash(client, app):
+    """Refused calls are journalled; the tenant hash appears only when a key was sent."""
     client.get("/v1/organization", headers={"Authorization": f"Bearer {API_KEY}"})
     client.get("/v1/organization")
     first, second = entries(app)
@@ -75,12 +78,14 @@ def test_refused_calls_are_recorded_under_the_callers_hash(client, app):
 
 
 def test_control_calls_are_not_journaled(client, app):
+    """Calls to the control API are not journalled."""
     client.get("/_mock/health")
     client.post("/_mock/clock", json={"advance": 1})
     assert entries(app) == []
 
 
 def test_downloads_are_recorded_without_their_signed_query(client, app, clock):
+    """Output downloads are journalled by path, without the signed _jwt query."""
     task_id = client.post("/v1/image_to_video", json=I2V, headers=auth()).json["id"]
     clock.advance(600)
     url = client.get(f"/v1/tasks/{task_id}", headers=auth()).json["output"][0]
@@ -92,6 +97,7 @@ def test_downloads_are_recorded_without_their_signed_query(client, app, clock):
 
 
 def test_the_journal_is_capped(clock):
+    """The journal keeps only the newest journal_size entries."""
     app = create_app({"journal_size": 5}, clock=clock)
     client = app.test_client()
     for _ in range(12):
@@ -102,12 +108,14 @@ def test_the_journal_is_capped(clock):
 
 
 def test_throttled_creates_are_marked(client, app):
+    """A create that is queued over the limit is marked throttled in the journal."""
     for _ in range(2):
         client.post("/v1/image_to_video", json=I2V, headers=auth())
     assert [e.get("throttled") for e in entries(app)] == [None, True]
 
 
 def test_filters(client, app):
+    """Journal entries filter by tenant, status, path glob, limit and faulted."""
     client.get("/v1/organization", headers=auth())
     client.get("/v1/organization", headers=auth("other"))
     client.get("/v1/nope", headers=auth())

@@ -39,6 +39,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 @pytest.mark.parametrize("path,body,content_type,aspect", CASES)
 def test_output_is_a_real_file_of_the_right_kind(client, clock, path, body, content_type,
                                                   aspect):
+    """Each output link serves a real file of the right content type and aspect."""
     task = finished(client, clock, path, body)
     r = fetch(client, task["output"][0])
     assert r.status_code == 200
@@ -54,11 +55,13 @@ def test_output_is_a_real_file_of_the_right_kind(client, clock, path, body, cont
 
 
 def test_outputs_are_deterministic_per_task(client, clock):
+    """The same output link serves the same bytes each time."""
     task = finished(client, clock, *CASES[1][:2])
     assert fetch(client, task["output"][0]).data == fetch(client, task["output"][0]).data
 
 
 def test_links_expire_and_a_fresh_read_gives_fresh_links(client, clock):
+    """Output links work for 24 h then are 403 expired; a new read gives fresh links."""
     task = finished(client, clock, *CASES[1][:2])
     old = task["output"][0]
     clock.advance(23 * 3600)
@@ -73,6 +76,7 @@ def test_links_expire_and_a_fresh_read_gives_fresh_links(client, clock):
 
 
 def test_output_ttl_is_configurable(clock):
+    """output_ttl sets how long output links stay valid."""
     from runway_mock import create_app
 
     client = create_app({"output_ttl": 60}, clock=clock).test_client()
@@ -82,6 +86,7 @@ def test_output_ttl_is_configurable(clock):
 
 
 def test_tampered_or_foreign_links_are_refused(client, clock):
+    """Tampered, unsigned or other tasks' tokens are refused with 403."""
     task = finished(client, clock, *CASES[1][:2])
     url = task["output"][0]
     path, _, query = url.partition("?")
@@ -94,12 +99,14 @@ def test_tampered_or_foreign_links_are_refused(client, clock):
 
 
 def test_deleted_tasks_outputs_are_gone(client, clock):
+    """A deleted task's output links are 404s."""
     task = finished(client, clock, *CASES[1][:2])
     client.delete(f"/v1/tasks/{task['id']}", headers=auth())
     assert fetch(client, task["output"][0]).status_code == 404
 
 
 def test_public_url_is_used_for_links(clock):
+    """Output links start with the configured public_url."""
     from runway_mock import create_app
 
     client = create_app({"public_url": "https://mock.example.test"}, clock=clock).test_client()

@@ -146,6 +146,7 @@ def _record(tmp_path: Path, upstream: str, **kw: Any) -> tuple[Proxy, Path]:
 
 
 def test_sdk_session_is_recorded_scrubbed_and_replayed_offline(foreign, tmp_path):
+    """An SDK session is recorded with secrets scrubbed and replays offline with the same bodies."""
     up, upstream_url = foreign
     proxy, root = _record(tmp_path, upstream_url, with_media=True)
     with served(proxy) as proxy_url:
@@ -189,6 +190,7 @@ def test_sdk_session_is_recorded_scrubbed_and_replayed_offline(foreign, tmp_path
 
 
 def test_last_poll_sticks_and_strict_miss_names_the_nearest(foreign, tmp_path):
+    """Replay repeats the last poll; an unmatched request 404s naming the nearest recording."""
     _, upstream_url = foreign
     proxy, root = _record(tmp_path, upstream_url)
     with served(proxy) as proxy_url:
@@ -211,6 +213,7 @@ def test_last_poll_sticks_and_strict_miss_names_the_nearest(foreign, tmp_path):
 
 
 def test_matchers_are_configurable(foreign, tmp_path):
+    """match_on decides which request parts must match; an unknown matcher raises."""
     _, upstream_url = foreign
     proxy, root = _record(tmp_path, upstream_url)
     with served(proxy) as proxy_url:
@@ -228,6 +231,7 @@ def test_matchers_are_configurable(foreign, tmp_path):
 
 
 def test_fallback_mixes_a_recorded_path_with_an_emulated_fault(foreign, tmp_path):
+    """Fallback mode replays what was recorded and emulates the rest, faults included."""
     _, upstream_url = foreign
     proxy, root = _record(tmp_path, upstream_url)
     with served(proxy) as proxy_url:
@@ -254,6 +258,7 @@ def test_fallback_mixes_a_recorded_path_with_an_emulated_fault(foreign, tmp_path
 
 
 def test_budget_guard_refuses_the_create_that_would_cross_it(foreign, tmp_path):
+    """The budget guard refuses, unsent, a create whose estimate would cross the budget."""
     up, upstream_url = foreign
     proxy, _root = _record(tmp_path, upstream_url, budget=20)
     image = {"model": "gen4_image", "promptText": "a fox", "ratio": "1920:1080"}
@@ -278,6 +283,7 @@ def test_budget_guard_refuses_the_create_that_would_cross_it(foreign, tmp_path):
 
 
 def test_drift_reports_a_planted_difference_in_a_proxy_recording(foreign, tmp_path):
+    """Drift reports status, header and planted body differences from the emulator."""
     _, upstream_url = foreign
     proxy, root = _record(tmp_path, upstream_url)
     with served(proxy) as proxy_url:
@@ -307,6 +313,7 @@ def test_drift_reports_a_planted_difference_in_a_proxy_recording(foreign, tmp_pa
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_the_record_command_prints_its_url_and_summarises_when_stopped(foreign, tmp_path, stop):
+    """record prints its URL and, on SIGTERM or SIGINT, a summary and a scrubbed file."""
     _up, upstream_url = foreign
     root = tmp_path / "cli"
     proc = subprocess.Popen(
@@ -335,6 +342,7 @@ def test_the_record_command_prints_its_url_and_summarises_when_stopped(foreign, 
 
 
 def test_replay_command_serves_a_recording(foreign, tmp_path):
+    """serve --replay DIR serves the recorded answers."""
     _, upstream_url = foreign
     proxy, root = _record(tmp_path, upstream_url)
     with served(proxy) as proxy_url:
@@ -379,6 +387,7 @@ def node_session(base_url: str, prompt: str, polls: int = 10) -> dict[str, Any]:
 
 @pytest.mark.node
 def test_node_sdk_session_is_recorded_and_replayed_offline(foreign, tmp_path):
+    """A Node SDK session is recorded scrubbed and replays offline with the same bodies."""
     import hashlib
 
     up, upstream_url = foreign

@@ -147,6 +147,7 @@ CREATES: list[tuple[str, Callable[[Any], Any]]] = [
 
 @pytest.mark.parametrize("name,call", CREATES, ids=[c[0] for c in CREATES])
 def test_task_creates_run_to_success(env, name, call):
+    """Each SDK task create parses strictly, runs to SUCCEEDED, and 404s once deleted."""
     sdk, clock = env
     created = call(sdk)
     assert created.id
@@ -161,6 +162,7 @@ def test_task_creates_run_to_success(env, name, call):
 
 
 def test_uploads_and_organization(env, tmp_path):
+    """SDK uploads give a usable runway:// URI; organization and usage show the spend."""
     sdk, clock = env
     path = tmp_path / "frame.png"
     from runway_mock import media
@@ -183,6 +185,7 @@ def test_uploads_and_organization(env, tmp_path):
 
 
 def test_documents_avatars_conversations_and_sessions(env):
+    """SDK documents, avatars, realtime sessions and conversations all work in strict mode."""
     sdk, clock = env
     base = str(sdk._target.base_url).rstrip("/")
     doc = sdk.documents.create(name="FAQ", content="# Opening hours\nNine to five.")
@@ -227,6 +230,7 @@ def test_documents_avatars_conversations_and_sessions(env):
 
 
 def test_voices(env):
+    """SDK voices create, become READY, update, list, preview and delete in strict mode."""
     sdk, clock = env
     voice = sdk.voices.create(name="Narrator", from_={
         "type": "text", "prompt": "A warm, calm narrator with a low voice", "model":
@@ -244,6 +248,7 @@ def test_voices(env):
 
 
 def test_routers_and_generate(env):
+    """SDK routers CRUD and generate video/image/audio through a router, logged as requests."""
     sdk, clock = env
     router = sdk.routers.create(slug="surface-router")
     assert sdk.routers.retrieve(router.id).slug == "surface-router"
@@ -264,6 +269,7 @@ def test_routers_and_generate(env):
 
 
 def test_workflows_and_web_workspace(env):
+    """SDK workflows run to SUCCEEDED; webapp usage and audit logs answer empty; detail 404s."""
     sdk, clock = env
     workflows = sdk.workflows.list()
     assert workflows.data
@@ -284,6 +290,7 @@ def test_workflows_and_web_workspace(env):
 
 def test_every_sdk_method_is_exercised():
     # Runs last in this module (pytest keeps file order), after every call above.
+    """Every one of the SDK's 66 resource methods was called by this module."""
     methods = sdk_methods()
     assert len(methods) == 66
     missing = sorted(methods - CALLED)

@@ -8,6 +8,7 @@ from runway_mock.store import MemoryStore
 
 
 def test_records_are_copied_in_and_out():
+    """MemoryStore records are deep copies going in and coming out."""
     store = MemoryStore()
     record = {"a": {"b": 1}}
     store.insert("t", "k", "1", record)
@@ -19,6 +20,7 @@ def test_records_are_copied_in_and_out():
 
 
 def test_conditional_update_and_delete():
+    """MemoryStore update and delete apply only when expect matches."""
     store = MemoryStore()
     store.insert("t", "k", "1", {"state": "ACTIVE"})
     assert store.update("t", "k", "1", {"state": "DONE"}, expect={"state": "NOPE"}) is None
@@ -29,6 +31,7 @@ def test_conditional_update_and_delete():
 
 
 def test_add_respects_its_floor_under_concurrency():
+    """Racing spends with a floor never overdraw the MemoryStore balance."""
     store = MemoryStore()
     store.add("t", "balance", 100)
     results = []
@@ -47,6 +50,7 @@ def test_add_respects_its_floor_under_concurrency():
 
 
 def test_pages_follow_insertion_order_and_skip_deleted():
+    """MemoryStore pages by insertion order either way and skips deleted records."""
     store = MemoryStore()
     for i in range(6):
         store.insert("t", "k", str(i), {"i": i})
@@ -62,6 +66,7 @@ def test_pages_follow_insertion_order_and_skip_deleted():
 
 
 def test_merge_entry_merges_replaces_and_deletes():
+    """MemoryStore merge_entry merges, replaces, or deletes with None."""
     store = MemoryStore()
     assert store.merge_entry("g", "p", "a", {"x": 1}) == {"a": {"x": 1}}
     assert store.merge_entry("g", "p", "a", {"y": 2}) == {"a": {"x": 1, "y": 2}}
@@ -71,6 +76,7 @@ def test_merge_entry_merges_replaces_and_deletes():
 
 
 def test_reset_one_tenant_keeps_the_others():
+    """Resetting one tenant leaves other tenants' records."""
     store = MemoryStore()
     store.insert("t1", "k", "1", {})
     store.insert("t2", "k", "1", {})
