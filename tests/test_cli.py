@@ -12,6 +12,7 @@ from runway_mock.cli import is_loopback
 
 @pytest.mark.parametrize("server", ["granian", "waitress"])
 def test_serve_on_a_free_port_prints_its_url_and_answers_health(server):
+    """serve (granian or waitress) prints its URL and answers health, the API and the dashboard."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "runway_mock", "serve", "--port", "0", "--seed", "4",
          "--server", server],
@@ -38,6 +39,7 @@ def test_serve_on_a_free_port_prints_its_url_and_answers_health(server):
 
 
 def test_several_workers_on_the_memory_store_are_refused_naming_sqlite():
+    """serve --workers 2 on the memory store exits 2 with one line suggesting sqlite."""
     result = subprocess.run([sys.executable, "-m", "runway_mock", "serve", "--port", "0",
                              "--workers", "2"], capture_output=True, text=True, timeout=60,
                             check=False)
@@ -48,6 +50,7 @@ def test_several_workers_on_the_memory_store_are_refused_naming_sqlite():
 
 
 def test_serve_defaults_to_one_worker_on_the_memory_store():
+    """serve defaults to granian with one worker on the memory store."""
     from runway_mock import options, serving
 
     values = options.resolve({}, environ={})
@@ -56,6 +59,7 @@ def test_serve_defaults_to_one_worker_on_the_memory_store():
 
 
 def test_routes_lists_api_operations():
+    """runway-mock routes prints one METHOD /v1/path line per API operation."""
     out = subprocess.run([sys.executable, "-m", "runway_mock", "routes"], capture_output=True,
                          text=True, check=True, timeout=60).stdout.splitlines()
     ops = {tuple(line.split()) for line in out}
@@ -76,4 +80,5 @@ def test_serve_defaults_to_loopback():
     ("0.0.0.0", False), ("::", False), ("192.168.1.10", False), ("example.com", False),
 ])
 def test_is_loopback(host, expected):
+    """is_loopback is true for 127.0.0.0/8, ::1 and localhost, false for others."""
     assert is_loopback(host) is expected

@@ -54,6 +54,7 @@ def generations(client):
 
 
 def test_a_lost_create_answer_is_reported_and_not_duplicated(server):
+    """A create whose answer was dropped raises CreateTimeoutError and is not sent twice."""
     url, clock = server
     fault(url, "/v1/image_to_video", {"type": "drop", "after": True})
     with RunwayClient(KEY, base_url=url, sleep=clock.advance, seed=1) as client:
@@ -66,6 +67,7 @@ def test_a_lost_create_answer_is_reported_and_not_duplicated(server):
 
 
 def test_retry_creates_accepts_the_duplicate_it_causes(server):
+    """With retry_creates a lost create answer is resent, making a duplicate the report flags."""
     url, clock = server
     fault(url, "/v1/image_to_video", {"type": "drop", "after": True})
     with RunwayClient(KEY, base_url=url, sleep=clock.advance, seed=1,
@@ -77,6 +79,7 @@ def test_retry_creates_accepts_the_duplicate_it_causes(server):
 
 
 def test_a_truncated_create_answer_is_not_resent(server):
+    """A create whose answer was truncated raises CreateTimeoutError and is sent once."""
     url, clock = server
     fault(url, "/v1/image_to_video", {"type": "truncate", "bytes": 10})
     client = RunwayClient(KEY, base_url=url, sleep=clock.advance, seed=1)
@@ -86,6 +89,7 @@ def test_a_truncated_create_answer_is_not_resent(server):
 
 
 def test_reads_recover_from_drops_and_truncation(server):
+    """Reads retry through a dropped connection and a truncated body."""
     url, clock = server
     fault(url, "/v1/organization", {"type": "drop"}, method="GET")
     with RunwayClient(KEY, base_url=url, sleep=clock.advance, seed=1) as client:
@@ -96,6 +100,7 @@ def test_reads_recover_from_drops_and_truncation(server):
 
 
 def test_retry_after_is_honoured_in_real_time(server):
+    """The client waits retry-after-ms in real time between 503s and passes etiquette."""
     url, _ = server
     fault(url, "/v1/image_to_video", {"type": "status", "status": 503, "retryAfterMs": 60},
           times=2)
@@ -112,6 +117,7 @@ def test_retry_after_is_honoured_in_real_time(server):
 
 
 def test_a_well_behaved_session_passes_every_check(server):
+    """A create, wait, delete session (and one 400 not retried) passes every etiquette check."""
     url, clock = server
     with RunwayClient(KEY, base_url=url, sleep=clock.advance, monotonic=clock.now,
                       seed=1) as client:

@@ -89,6 +89,7 @@ def _succeeded_goes_back_to_running() -> Rewrite:
 
 
 def test_a_task_that_goes_back_from_succeeded_to_running_breaks_the_lifecycle():
+    """check_transition fails when a SUCCEEDED task is later read as RUNNING."""
     healthy = _api()
     _, _, task_id = _cheap_task(healthy)
     final = healthy.wait(task_id)[-1]
@@ -104,11 +105,13 @@ def test_a_task_that_goes_back_from_succeeded_to_running_breaks_the_lifecycle():
 
 
 def test_the_state_machine_finds_a_task_going_back_to_running():
+    """The lifecycle state machine catches a terminal task becoming RUNNING again."""
     with pytest.raises(AssertionError, match="terminal but became RUNNING"):
         lifecycle_contract(_api(_succeeded_goes_back_to_running()))
 
 
 def test_the_state_machine_finds_progress_going_down():
+    """The lifecycle state machine catches progress going down."""
     def rewrite(method: str, path: str, code: int, body: Any) -> tuple[int, Any]:
         if isinstance(body, dict) and body.get("status") == "RUNNING":
             body = {**body, "progress": round(1 - body["progress"], 4)}
@@ -119,6 +122,7 @@ def test_the_state_machine_finds_progress_going_down():
 
 
 def test_the_state_machine_finds_a_deleted_task_that_is_still_readable():
+    """The lifecycle state machine catches a deleted task that is still readable."""
     deleted: dict[str, Any] = {}
 
     def rewrite(method: str, path: str, code: int, body: Any) -> tuple[int, Any]:
@@ -135,6 +139,7 @@ def test_the_state_machine_finds_a_deleted_task_that_is_still_readable():
 
 
 def test_accepting_an_invalid_ratio_is_caught(monkeypatch):
+    """check_rejected_naming fails when an invalid ratio is accepted with 200."""
     endpoint, model = next(
         (e, m) for e, m in strategies.task_rows()
         if "ratio" in getattr(strategies.body_spec(e, m), "props", {})
@@ -161,6 +166,7 @@ def test_accepting_an_invalid_ratio_is_caught(monkeypatch):
 
 
 def test_a_failed_task_that_is_not_refunded_is_caught(monkeypatch):
+    """The failed-task contract catches a failure that is not refunded."""
     failed_task_contract(_api())
 
     from runway_mock.domain import ledger

@@ -28,6 +28,7 @@ def _journal_v1(url: str) -> list[dict]:
 
 
 def test_live_refuses_without_the_flag_a_token_and_a_budget():
+    """The live target needs --live, a token and a positive budget, and says which is missing."""
     with pytest.raises(ContractUsageError) as err:
         live_target(None, None, enabled=False, budget=None)
     text = str(err.value)
@@ -40,6 +41,7 @@ def test_live_refuses_without_the_flag_a_token_and_a_budget():
 
 
 def test_the_budget_counts_estimates_and_refuses_what_would_cross_it():
+    """Budget counts committed estimates, refuses the one that would cross it, and reports."""
     budget = Budget(10)
     budget.reserve(4, "a")
     budget.commit(4, "a")
@@ -55,6 +57,7 @@ def test_the_budget_counts_estimates_and_refuses_what_would_cross_it():
 
 
 def test_the_guard_stops_creating_tasks_at_the_budget_against_a_standin_server():
+    """The guard stops at the budget against a stand-in server; the refused create is unsent."""
     endpoint, model = next(p for p in strategies.cheapest_rows()
                            if strategies.cheapest_estimate(*p) >= 3)
     with serve(config={"seed": 2}) as url:
@@ -95,6 +98,7 @@ def _pytest(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
 
 
 def test_a_live_run_without_opting_in_sends_nothing():
+    """A live contract run without opting in exits 4 naming the flags and sends nothing."""
     with serve(config={"seed": 2}) as url:
         run = _pytest(["contracts/test_errors.py", "--target", "live", "-q"],
                       {"RUNWAYML_BASE_URL": url, "RUNWAYML_API_SECRET": TOKEN})
@@ -106,6 +110,7 @@ def test_a_live_run_without_opting_in_sends_nothing():
 
 
 def test_a_live_run_spends_within_its_budget_and_reports_it():
+    """A live run spends within its budget, reports it, and cancels all it created."""
     with serve(config={"seed": 2}) as url:
         run = _pytest(["contracts/test_requests.py", "-q", "-k", "valid_request", "--target",
                        "live", "--live-budget", "12", "-rs"],

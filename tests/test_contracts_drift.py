@@ -29,6 +29,7 @@ def _edit(path: Path, index: int, change) -> None:
 
 
 def test_shapes_ignore_values_but_not_keys_or_types():
+    """Shape comparison ignores values but reports changed types, extra and missing keys."""
     a = drift.shape({"id": "x", "n": 1, "items": [{"a": 1}, {"a": 2, "b": None}]})
     b = drift.shape({"id": "y", "n": 2.5, "items": [{"a": 3, "b": None}]})
     assert drift.compare_shapes(a, b) == []
@@ -40,12 +41,14 @@ def test_shapes_ignore_values_but_not_keys_or_types():
 
 
 def test_paths_are_grouped_by_template():
+    """Drift groups task paths by template, replacing ids with {id}."""
     assert drift.template("GET", "/v1/tasks/0f8fad5b-d9cb-469f-a165-70867728950e") == \
         "GET /v1/tasks/{id}"
     assert drift.template("POST", "/v1/image_to_video") == "POST /v1/image_to_video"
 
 
 def test_the_emulator_does_not_drift_from_its_own_recordings(tmp_path):
+    """The committed task and error cassettes show no drift against the emulator."""
     names = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "test_tasks").glob("*.yaml"))]
     names += [str(p.relative_to(ROOT)) for p in sorted((ROOT / "test_errors").glob("*.yaml"))]
     report = drift.drift([_copy(tmp_path, *names)])
@@ -55,6 +58,7 @@ def test_the_emulator_does_not_drift_from_its_own_recordings(tmp_path):
 
 
 def test_a_changed_recording_is_reported_per_endpoint_and_fails_strict(tmp_path, capsys):
+    """Edited recordings are reported per endpoint; drift --strict exits 1; --json counts."""
     root = _copy(tmp_path, "test_errors/test_organization_has_the_documented_shape.yaml",
                  "test_errors/test_unknown_task_is_not_found.yaml")
     org = root / "test_errors" / "test_organization_has_the_documented_shape.yaml"
@@ -90,12 +94,14 @@ def test_a_changed_recording_is_reported_per_endpoint_and_fails_strict(tmp_path,
 
 
 def test_drift_is_a_runway_mock_verb():
+    """drift is a runway-mock verb; a missing directory exits 2."""
     args = build_parser().parse_args(["drift", "cassettes", "--strict"])
     assert args.func is drift._run
     assert main(["drift", "no/such/dir"]) == 2
 
 
 def test_ids_of_a_foreign_recording_are_mapped_as_they_appear(tmp_path):
+    """Ids in a recording not made by the emulator are mapped as they appear, so no drift."""
     root = _copy(tmp_path, "test_tasks/test_task_runs_to_the_end_along_the_documented_path.yaml")
     path = next(root.rglob("*.yaml"))
     doc = yaml.safe_load(path.read_text())

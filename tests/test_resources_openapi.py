@@ -21,11 +21,13 @@ def doc(client) -> dict:
 
 
 def test_served_without_credentials_as_openapi_31(doc) -> None:
+    """/openapi.json is OpenAPI 3.1.0 with the API version as info.version."""
     assert doc["openapi"] == "3.1.0"
     assert doc["info"]["version"] == "2024-11-06"
 
 
 def test_every_v1_route_of_the_app_is_documented(app, doc) -> None:
+    """Every /v1 operation the app serves appears in the OpenAPI paths."""
     operations = api_operations(app)
     assert len(operations) > 60
     for method, path in operations:
@@ -33,6 +35,7 @@ def test_every_v1_route_of_the_app_is_documented(app, doc) -> None:
 
 
 def test_every_route_of_the_app_is_documented(app, doc) -> None:
+    """Every route of the app, control and media included, appears in the document."""
     converter = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
@@ -43,11 +46,13 @@ def test_every_route_of_the_app_is_documented(app, doc) -> None:
 
 
 def test_passes_the_openapi_validator(doc) -> None:
+    """The document passes openapi-spec-validator."""
     validator = pytest.importorskip("openapi_spec_validator")
     validator.validate(doc)
 
 
 def test_request_schemas_are_the_validating_specs(doc) -> None:
+    """Request and query schemas are generated from the same specs that validate."""
     body = doc["paths"]["/v1/documents"]["post"]["requestBody"]["content"]["application/json"]
     assert body["schema"] == documents.CREATE.json_schema()
     router = doc["paths"]["/v1/routers"]["post"]["requestBody"]["content"]["application/json"]
@@ -63,6 +68,7 @@ def test_request_schemas_are_the_validating_specs(doc) -> None:
 
 
 def test_documented_response_specs_accept_real_responses(client, clock) -> None:
+    """Real responses of each resource validate against their documented specs."""
     document = client.post("/v1/documents", json={"name": "n", "content": "c"},
                            headers=auth()).get_json()
     assert validate(documents.DOCUMENT, document) == []

@@ -41,6 +41,7 @@ def env():
 
 
 def test_documents_round_trip_and_iterator(env) -> None:
+    """SDK documents create, page with a cursor, iterate, update, sort by updatedAt and delete."""
     client, _, _ = env
     made = [client.documents.create(name=f"Doc {i}", content=f"# Notes {i}") for i in range(5)]
     assert made[0].content == "# Notes 0" and made[0].used_by == []
@@ -60,6 +61,7 @@ def test_documents_round_trip_and_iterator(env) -> None:
 
 
 def test_voices_and_avatars_progress_with_emulator_time(env) -> None:
+    """SDK voices and avatars turn READY with emulator time, serve media and track usage."""
     client, clock, _ = env
     voice = client.voices.create(name="Narrator", description="deep",
                                  from_={"type": "text", "model": "eleven_ttv_v3",
@@ -101,6 +103,7 @@ def test_voices_and_avatars_progress_with_emulator_time(env) -> None:
 
 
 def test_realtime_session_conversation_and_usage(env) -> None:
+    """An SDK realtime session is consumed, completes, and shows as a conversation and in usage."""
     client, clock, url = env
     session = client.realtime_sessions.create(
         model="gwm1_avatars", avatar={"type": "runway-preset", "preset_id": "influencer"},
@@ -139,6 +142,7 @@ def test_realtime_session_conversation_and_usage(env) -> None:
 
 
 def test_routers_generate_and_request_log(env) -> None:
+    """SDK routers version settings changes, generate all modalities and log each request."""
     client, _, _ = env
     router = client.routers.create(slug="sdk-video", name="SDK video",
                                    settings={"optimize_for": "latency"})
@@ -176,6 +180,7 @@ def test_routers_generate_and_request_log(env) -> None:
 
 
 def test_workflows_and_organization_reports(env) -> None:
+    """SDK workflows run with node outputs to SUCCEEDED; usage and webapp reports answer."""
     client, clock, _ = env
     listed = client.workflows.list()
     assert {w.name for w in listed.data} >= {"Product shot", "Podcast intro", "Storyboard"}
@@ -204,6 +209,7 @@ def test_workflows_and_organization_reports(env) -> None:
 
 
 def test_other_tenant_sees_nothing(env) -> None:
+    """Another tenant's SDK client cannot retrieve or list this tenant's documents."""
     client, _, url = env
     doc = client.documents.create(name="Private", content="secret")
     stranger = sdk(url, key="key_someone_else")

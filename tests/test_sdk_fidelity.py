@@ -231,6 +231,7 @@ def _post(client, path: str, body: dict[str, Any]):
 
 @pytest.mark.parametrize(("path", "endpoint", "td"), CASES, ids=IDS)
 def test_required_keys_only_are_accepted(rich_client, path, endpoint, td):
+    """A body of only the SDK's Required keys is accepted for every request type."""
     body = Builder(full=False).body(td)
     r = _post(rich_client, path, body)
     assert r.status_code == 200, (body, r.json)
@@ -255,12 +256,14 @@ def _full_bodies(client, endpoint: str, td: type) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize(("path", "endpoint", "td"), CASES, ids=IDS)
 def test_every_documented_field_is_accepted(rich_client, path, endpoint, td):
+    """Bodies using every field the SDK documents are accepted."""
     for body in _full_bodies(rich_client, endpoint, td):
         r = _post(rich_client, path, body)
         assert r.status_code == 200, (body, r.json)
 
 
 def test_draft_task_id_alone():
+    """A seedance2_5 draft task's id alone is enough to create the final video."""
     clock = fake_clock()
     client = create_app({"seed": 7}, clock=clock).test_client()
     draft = _post(client, "/v1/text_to_video", {"model": "seedance2_5", "draft": True})
@@ -274,6 +277,7 @@ def test_draft_task_id_alone():
 
 
 def test_every_catalog_rule_names_its_source():
+    """Every extra validation rule in the catalog names a known source."""
     for endpoint in ENDPOINTS.values():
         for row in endpoint.rows.values():
             for rule in row.rules:
@@ -293,6 +297,7 @@ EMPTY_WINDOWS = [
 @pytest.mark.parametrize(("method", "url", "body"), EMPTY_WINDOWS,
                          ids=[u.split("?")[0] for _, u, _ in EMPTY_WINDOWS])
 def test_equal_bounds_are_an_empty_window(client, method, url, body):
+    """Usage and report windows whose bounds are equal answer 200 with nothing in them."""
     r = client.open(url, method=method, json=body, headers=auth())
     assert r.status_code == 200, r.json
     data = r.json
