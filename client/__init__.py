@@ -1,7 +1,8 @@
 """A small client for Runway's developer API: ``RunwayClient`` and its errors and types.
 
-It depends only on ``requests`` and imports nothing from the emulator, so the same code
-runs against ``runway-mock`` and the real API.
+It depends only on ``requests``; of this project it reads only the plain-Python tables
+(the catalog's task endpoints and ``runway_mock.version``), never the server or Flask, so
+the same code runs against ``runway-mock`` and the real API.
 """
 
 from runway_mock.client.errors import (

@@ -4,7 +4,9 @@ Names follow the official SDK (``client.image_to_video.create``, ``client.tasks.
 ``client.organization.webapp.audit_logs.list`` ...). Path parameters (``{id}``) are the
 method's positional arguments; every other argument is a keyword mapped mechanically to
 the API's camelCase field (``prompt_image`` -> ``promptImage``): JSON body for POST and
-PATCH, query string for GET. Source: the endpoint inventory of runway-api.md (b).
+PATCH, query string for GET. Source: the endpoint inventory of runway-api.md (b); the
+task-creating endpoints (and the Model Router's modalities) come from the emulator's
+catalog, the one table of them (plain Python: no Flask is imported).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from runway_mock.catalog import ENDPOINTS
+from runway_mock.catalog.routing import MODALITY_ENDPOINTS
 from runway_mock.client import types as t
 
 _PARAM = re.compile(r"{(\w+)}")
@@ -47,26 +51,26 @@ def _op(resource: str, name: str, method: str, path: str, returns: type[t.Record
     return Operation(resource, name, method, path, returns, paged, creates)
 
 
-# Endpoints that start an asynchronous task and answer {id, estimatedCost}.
-TASK_ENDPOINTS = (
-    "image_to_video", "text_to_video", "video_to_video", "text_to_image",
-    "character_performance", "text_to_speech", "sound_effect", "voice_isolation",
-    "voice_dubbing", "speech_to_speech", "image_upscale", "video_upscale", "video_to_hdr",
-    "video_to_audio", "avatar_videos",
-)
-RECIPES = (
-    "ad_localization", "marketing_stock_image", "multi_shot_video", "product_ad",
-    "product_campaign_image", "product_swap", "product_ugc",
-)
+
+def _task_operations() -> list[Operation]:
+    """One ``create`` per task endpoint of the catalog (``recipes.<name>`` for recipes)."""
+    ops = []
+    for table in ENDPOINTS.values():
+        resource, _, name = table.path.removeprefix("/v1/").rpartition("/")
+        if resource:  # /v1/recipes/product_ad -> recipes.product_ad
+            ops.append(_op(resource, name, "POST", table.path, t.NewTask))
+        else:  # /v1/image_to_video -> image_to_video.create
+            ops.append(_op(name, "create", "POST", table.path, t.NewTask))
+    return ops
+
 
 OPERATIONS: tuple[Operation, ...] = (
     _op("tasks", "retrieve", "GET", "/v1/tasks/{id}", t.Task),
     _op("tasks", "delete", "DELETE", "/v1/tasks/{id}", None),
     _op("uploads", "create_ephemeral", "POST", "/v1/uploads", t.Upload),
-    *(_op(name, "create", "POST", f"/v1/{name}", t.NewTask) for name in TASK_ENDPOINTS),
+    *_task_operations(),
     *(_op(f"generate.{kind}", "create", "POST", f"/v1/generate/{kind}", t.RoutedTask)
-      for kind in ("video", "image", "audio")),
-    *(_op("recipes", name, "POST", f"/v1/recipes/{name}", t.NewTask) for name in RECIPES),
+      for kind in MODALITY_ENDPOINTS),
     _op("routers", "list", "GET", "/v1/routers", t.Router, paged=True),
     _op("routers", "create", "POST", "/v1/routers", t.Router),
     _op("routers", "retrieve", "GET", "/v1/routers/{id}", t.Router),

@@ -6,6 +6,7 @@ real API, opt-in, with a credit budget). See docs/contracts.md.
 
 Modules: ``strategies`` (Hypothesis strategies read from the catalog), ``checks`` (the
 named contract checks), ``targets`` (targets, the HTTP helper and the budget guard),
-``cassettes`` (recording, scrubbing, replay), ``machine`` (the task state machine),
-``drift`` (``runway-mock drift``) and ``plugin`` (the pytest plugin).
+``control`` (the one wrapper of the emulator's control API, shared by ``targets`` and
+``fixtures``), ``cassettes`` (recording, scrubbing, replay), ``machine`` (the task state
+machine), ``drift`` (``runway-mock drift``) and ``plugin`` (the pytest plugin).
 """

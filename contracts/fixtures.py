@@ -11,16 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import requests
+from runway_mock.contracts.control import ControlAPI, ControlError, Reply
+from runway_mock.version import API_VERSION
 
-API_VERSION = "2024-11-06"
 DEFAULT_KEY = "runway-mock-test-key"
 
 
-class ControlError(AssertionError):
-    """A control API call was refused (e.g. an unknown policy or fault shape)."""
-
-
-class EmulatorServer:
+class EmulatorServer(ControlAPI):
     """A running emulator: ``url``, ``api_key``, ``app``, control helpers and the journal."""
 
     def __init__(self, config: Mapping[str, Any] | None = None, *,
@@ -47,64 +44,20 @@ class EmulatorServer:
         return self.session.request(method, self.url + path, json=json,
                                     headers=self.headers(api_key), timeout=30)
 
+    # -- the control API (the named calls come from ControlAPI) ---------------------
+
+    def send_control(self, method: str, path: str, body: Any = None) -> Reply:
+        """``method /_mock{path}`` over this server's session."""
+        return Reply.of(self.session.request(method, f"{self.url}/_mock{path}", json=body,
+                                             timeout=30))
+
     def control(self, method: str, path: str, body: Any = None) -> Any:
         """Call ``/_mock{path}``; returns the decoded JSON (ControlError on 4xx/5xx)."""
-        resp = self.session.request(method, f"{self.url}/_mock{path}", json=body, timeout=30)
-        if resp.status_code >= 400:
-            raise ControlError(f"{method} /_mock{path}: {resp.status_code} {resp.text[:500]}")
-        return resp.json() if resp.content else None
-
-    # -- control helpers -----------------------------------------------------------
-
-    def reset(self) -> None:
-        """Forget every key's tasks, credits, limits, policies and faults."""
-        self.control("POST", "/reset", {})
-
-    def advance(self, seconds: float) -> Any:
-        """Move the emulator's clock forward by ``seconds``."""
-        return self.control("POST", "/clock", {"advance": seconds})
-
-    def freeze(self, frozen: bool = True) -> Any:
-        """Stop (or restart) the emulator's clock."""
-        return self.control("POST", "/clock", {"freeze": frozen})
-
-    def set_clock(self, when: float | str) -> Any:
-        """Jump the clock to ``when`` (epoch seconds or ISO-8601; forward only)."""
-        return self.control("POST", "/clock", {"set": when})
-
-    def set_policy(self, key: str = "*", *, transition: Mapping[str, Any] | None = None,
-                   outcome: Mapping[str, Any] | None = None) -> Any:
-        """How tasks of ``key`` (``*``, endpoint, model, ``endpoint:model``) move and end."""
-        body: dict[str, Any] = {"key": key}
-        if transition is not None:
-            body["transition"] = dict(transition)
-        if outcome is not None:
-            body["outcome"] = dict(outcome)
-        return self.control("POST", "/policies", body)
-
-    def clear_policy(self, key: str) -> Any:
-        """Remove the policy for ``key``."""
-        return self.control("DELETE", f"/policies/{key}")
-
-    def add_fault(self, **rule: Any) -> Any:
-        """Add a fault rule (``POST /_mock/faults``; see the emulator's fault docs)."""
-        return self.control("POST", "/faults", rule)
-
-    def clear_faults(self) -> Any:
-        """Remove every fault rule."""
-        return self.control("DELETE", "/faults")
+        return self.control_ok(method, path, body)
 
     def release(self, task_id: str, api_key: str | None = None) -> Any:
-        """Let a task held by a ``hold`` policy continue."""
-        return self.control("POST", f"/tasks/{task_id}/release",
-                            {"apiKey": api_key or self.api_key})
-
-    def journal(self, **params: Any) -> Any:
-        """The emulator's request journal (``GET /_mock/journal``), filtered by ``params``."""
-        resp = self.session.get(f"{self.url}/_mock/journal", params=params, timeout=30)
-        if resp.status_code >= 400:
-            raise ControlError(f"GET /_mock/journal: {resp.status_code} {resp.text[:500]}")
-        return resp.json()
+        """Let a task held by a ``hold`` policy continue (default: the fixture's key)."""
+        return super().release(task_id, api_key or self.api_key)
 
     def close(self) -> None:
         """Stop the server."""

@@ -25,10 +25,12 @@ from urllib.parse import urlsplit
 import requests
 from runway_mock.cassettes import key_for_test
 from runway_mock.catalog import ENDPOINTS
+from runway_mock.client.testing import wsgi_session
 from runway_mock.contracts import strategies
 from runway_mock.contracts.checks import TERMINAL
+from runway_mock.contracts.control import ControlAPI, Reply
+from runway_mock.version import API_VERSION
 
-API_VERSION = "2024-11-06"
 LIVE_URL = "https://api.dev.runwayml.com"
 REAL_HOSTS = ("api.dev.runwayml.com", "api.runwayml.com", "api.dev-stage.runwayml.com")
 CAPABILITIES: dict[str, str] = {
@@ -52,33 +54,6 @@ class ContractUsageError(Exception):
 
 class BudgetExhausted(unittest.SkipTest):
     """Creating one more task could cross the live credit budget (the test is skipped)."""
-
-
-# ---------------------------------------------------------------------------
-# Replies
-
-
-@dataclass
-class Reply:
-    """An HTTP reply: status, lower-cased headers, decoded JSON body (or None) and text."""
-
-    status: int
-    headers: dict[str, str]
-    body: Any
-    text: str
-
-    @classmethod
-    def of(cls, resp: requests.Response) -> Reply:
-        """Wrap a ``requests`` response."""
-        text = resp.content.decode("utf-8", errors="replace")
-        try:
-            body = json.loads(text) if text.strip() else None
-        except ValueError:
-            body = None
-        return cls(resp.status_code, {k.lower(): v for k, v in resp.headers.items()}, body, text)
-
-    def __repr__(self) -> str:
-        return f"Reply({self.status}, {self.text[:200]!r})"
 
 
 # ---------------------------------------------------------------------------
@@ -168,7 +143,7 @@ class Target:
             self.closers.pop()()
 
 
-class Api:
+class Api(ControlAPI):
     """The contracts' HTTP helper: one target, one API key, JSON in and out."""
 
     def __init__(self, target: Target, token: str, caps: frozenset[str],
@@ -323,37 +298,23 @@ class Api:
 
     # -- the emulator's control API ------------------------------------------------
 
-    def control(self, method: str, path: str, body: Any = None) -> Reply:
+    def send_control(self, method: str, path: str, body: Any = None) -> Reply:
         """Call ``/_mock{path}`` (with the admin token when one is configured)."""
         admin = self.target.admin_token
         headers: dict[str, str | None] = {"Authorization": f"Bearer {admin}" if admin else None}
         return self.request(method, f"/_mock{path}", body=body, headers=headers,
                             version=False)
 
-    def _control_ok(self, method: str, path: str, body: Any = None) -> Any:
-        reply = self.control(method, path, body)
-        assert reply.status < 300, f"{method} /_mock{path}: {reply.status} {reply.text[:300]}"
-        return reply.body
+    # The contracts read the reply themselves (its status included).
+    control = send_control
 
-    def advance(self, seconds: float) -> Any:
-        """Move the emulator's clock forward."""
-        return self._control_ok("POST", "/clock", {"advance": seconds})
+    def reset(self, api_key: str | None = None) -> Any:
+        """Forget everything about this key (or ``api_key``): tasks, credits, limits."""
+        return super().reset(api_key or self.token)
 
-    def freeze(self, frozen: bool = True) -> Any:
-        """Stop (or restart) the emulator's clock."""
-        return self._control_ok("POST", "/clock", {"freeze": frozen})
-
-    def reset(self) -> Any:
-        """Forget everything about this key (tasks, credits, limits)."""
-        return self._control_ok("POST", "/reset", {"apiKey": self.token})
-
-    def set_policy(self, key: str, **policy: Any) -> Any:
-        """Choose how tasks of ``key`` (``*``, endpoint, model) move and end."""
-        return self._control_ok("POST", "/policies", {"key": key, **policy})
-
-    def clear_policy(self, key: str) -> Any:
-        """Remove the policy for ``key``."""
-        return self._control_ok("DELETE", f"/policies/{key}")
+    def release(self, task_id: str, api_key: str | None = None) -> Any:
+        """Let a task of this key (or ``api_key``) held by a ``hold`` policy continue."""
+        return super().release(task_id, api_key or self.token)
 
 
 # ---------------------------------------------------------------------------
@@ -383,40 +344,6 @@ def _probe(session: requests.Session, base_url: str, admin: str | None) -> froze
     return frozenset(caps)
 
 
-class _WSGIAdapter(requests.adapters.BaseAdapter):
-    """Answer requests with a WSGI app through werkzeug's test client: no sockets."""
-
-    def __init__(self, app: Any) -> None:
-        super().__init__()
-        from werkzeug.test import Client
-
-        self.client = Client(app)
-
-    def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
-             verify: Any = True, cert: Any = None, proxies: Any = None) -> requests.Response:
-        """Answer ``request`` from the app (transport options do not apply)."""
-        url = urlsplit(request.url or "")
-        body = request.body or b""
-        if isinstance(body, str):
-            body = body.encode()
-        result = self.client.open(url.path or "/", method=request.method or "GET",
-                                  query_string=url.query, data=body,
-                                  headers=list(request.headers.items()),
-                                  base_url=f"{url.scheme}://{url.netloc}")
-        resp = requests.Response()
-        resp.status_code = result.status_code
-        resp.reason = result.status.partition(" ")[2]
-        resp.headers = requests.structures.CaseInsensitiveDict(result.headers.items())
-        resp._content = result.get_data()
-        resp.url = request.url or ""
-        resp.request = request
-        resp.encoding = "utf-8"
-        return resp
-
-    def close(self) -> None:
-        """Nothing to release: no sockets were opened."""
-
-
 def inprocess_target(seed: int = 0, config: Mapping[str, Any] | None = None) -> Target:
     """The Flask app in this process on a fake clock: fast, free, every capability."""
     from runway_mock import create_app
@@ -427,10 +354,7 @@ def inprocess_target(seed: int = 0, config: Mapping[str, Any] | None = None) -> 
     base = "http://inprocess.invalid"
 
     def make_session() -> requests.Session:
-        s = requests.Session()
-        s.mount("http://", _WSGIAdapter(app))
-        s.mount("https://", _WSGIAdapter(app))
-        return s
+        return wsgi_session(app)
 
     caps = _probe(make_session(), base, None)
     target = Target("inprocess", base, caps, make_session, sleep=lambda _s: None)

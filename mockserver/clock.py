@@ -87,6 +87,17 @@ class Clock:
             return {"now": now, "iso": iso(now), "frozen": self._frozen, "rate": self._rate}
 
 
+def wall_elapsed() -> float:
+    """Seconds on a real monotonic timer, for measuring how long real work took (the
+    journal's ``ms``). Never emulator time: that is ``Clock.now()``."""
+    return time.monotonic()
+
+
+def wall_sleep(seconds: float) -> None:
+    """Really wait ``seconds`` (an injected latency's delay); tests inject a fake instead."""
+    time.sleep(seconds)
+
+
 def fake_clock(start: float = 1_767_225_600.0) -> Clock:
     """A frozen clock at ``start`` (2026-01-01T00:00:00Z) that moves only when told."""
     return Clock(time.monotonic, start=start, frozen=True)

@@ -9,16 +9,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from runway_mock.clock import Clock
+from runway_mock.clock import Clock, wall_sleep
 from runway_mock.rand import Source
 from runway_mock.store import Store
+from runway_mock.version import API_VERSION
 
-API_VERSION = "2024-11-06"
+__all__ = ["API_VERSION", "Config", "Runtime", "tenant_of"]
+
 
 
 @dataclass
@@ -104,7 +105,7 @@ class Runtime:
         self.source = Source(config.seed)
         self.secret = hashlib.sha256(f"runway-mock:{config.seed}".encode()).digest()
         # Injected latency sleeps through this; tests replace it so they never wait.
-        self.sleep: Callable[[float], None] = time.sleep
+        self.sleep: Callable[[float], None] = wall_sleep
 
     def reseed(self, seed: int) -> None:
         """Change the seed for everything drawn from now on."""

@@ -242,3 +242,47 @@ if __name__ == "__main__":
         print("CYCLE:", " <-> ".join(component))
     for line in violations(graph()):
         print("LAYER:", line)
+
+
+# ---------------------------------------------------------------------------
+# One copy of each shared thing
+
+
+def _sources() -> dict[str, str]:
+    return {name: path.read_text() for name, path in modules().items()}
+
+
+def test_the_api_version_is_written_once():
+    """Only runway_mock.version spells the version; config, client and kit import it."""
+    from runway_mock.version import API_VERSION
+
+    assert [name for name, text in _sources().items() if f'"{API_VERSION}"' in text] == [
+        "runway_mock.version"]
+
+
+def test_one_wsgi_adapter_and_one_control_wrapper():
+    """The client's WSGI adapter serves the kit too; both kit helpers share ControlAPI."""
+    adapters = [name for name, text in _sources().items() if "(BaseAdapter)" in text
+                or "adapters.BaseAdapter)" in text]
+    assert adapters == ["runway_mock.client.testing"]
+    from runway_mock.contracts.control import ControlAPI
+    from runway_mock.contracts.fixtures import EmulatorServer
+    from runway_mock.contracts.targets import Api
+
+    named = {"advance", "freeze", "set_clock", "reset", "release", "set_policy",
+             "clear_policy", "add_fault", "clear_faults", "journal"}
+    assert named <= set(vars(ControlAPI))
+    for helper in (Api, EmulatorServer):
+        assert issubclass(helper, ControlAPI)
+        # Only key defaults may be overridden; the calls themselves are written once.
+        assert set(vars(helper)) & named <= {"reset", "release"}, helper
+
+
+def test_the_clients_task_operations_are_the_catalogs():
+    """client/operations.py reads the catalog's endpoints instead of listing them."""
+    from runway_mock.catalog import ENDPOINTS
+    from runway_mock.client.operations import OPERATIONS
+
+    created = {op.path for op in OPERATIONS if op.method == "POST" and op.returns is not None
+               and op.returns.__name__ == "NewTask"}
+    assert created == {table.path for table in ENDPOINTS.values()}

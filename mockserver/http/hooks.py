@@ -9,11 +9,11 @@ fault may alter the response. The control API under /_mock is neither faulted no
 from __future__ import annotations
 
 import hmac
-import time
 from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, Response, g, request
+from runway_mock.clock import wall_elapsed
 from runway_mock.config import API_VERSION, Runtime, tenant_of
 from runway_mock.domain import faults, journal, policies, tasks
 from runway_mock.errors import BadRequest, Forbidden, Unauthorized
@@ -208,7 +208,7 @@ def clear_task_override(_exc: BaseException | None) -> None:
 def journal_start() -> None:
     """Note when the call began, by the emulator's clock and by the wall."""
     if observed():
-        g.journal_wall = time.monotonic()
+        g.journal_wall = wall_elapsed()
         g.journal_at = runtime().clock.now()
 
 
@@ -265,7 +265,7 @@ def journal_finish(response: Response) -> Response:
         "at": g.journal_at,
         "end": rt.clock.now(),
         "wall": g.journal_wall,
-        "ms": round((time.monotonic() - g.journal_wall) * 1000, 3),
+        "ms": round((wall_elapsed() - g.journal_wall) * 1000, 3),
         "method": request.method,
         "path": request.path,
         "endpoint": operation(request.endpoint),
