@@ -36,7 +36,7 @@ def test_a_bad_body_is_a_400_for_the_view_and_none_for_the_hooks(app, data, cont
 
 def test_an_empty_body_reads_as_an_empty_object(app):
     with app.test_request_context("/v1/image_to_video", method="POST"):
-        assert wire.read_json() == {} and wire.peek_json() == {}
+        assert wire.read_json() == {} and wire.peek_json() is None
 
 
 def test_a_body_over_the_limit_is_never_read(clock):
@@ -50,3 +50,16 @@ def test_a_body_over_the_limit_is_never_read(clock):
         assert wire.peek_json() is None
         with pytest.raises(RequestEntityTooLarge):
             wire.read_json()
+
+
+def test_the_journal_reads_the_body_the_view_built_not_a_reparse(app):
+    """``sent_json`` hands back json_response's own value; other responses are parsed."""
+    from flask import Response
+
+    with app.test_request_context("/v1/organization"):
+        body = {"id": "t", "items": [1, 2]}
+        resp = wire.json_response(body)
+        assert wire.sent_json(resp) is body
+        other = Response('{"x":1}', content_type="application/json")
+        assert wire.sent_json(other) == {"x": 1}
+        assert wire.sent_json(Response("plain", content_type="text/plain")) is None

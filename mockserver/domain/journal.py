@@ -66,7 +66,7 @@ def scrub(value: Any, depth: int = 0) -> Any:
     if isinstance(value, dict):
         return {str(k): REDACTED if _SECRET_NAME.search(str(k)) and v not in (None, "")
                 else scrub(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):  # a tuple is a list on the wire
         out = [scrub(v, depth + 1) for v in value[:_LIST_MAX]]
         if len(value) > _LIST_MAX:
             out.append(f"…({len(value) - _LIST_MAX} more)")

@@ -26,6 +26,7 @@ from runway_mock.http.wire import (
     operation,
     peek_json,
     runtime,
+    sent_json,
 )
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as NoRoute
@@ -245,7 +246,7 @@ def _response_body(response: Response, dropped: bool) -> Any:
         return ({"contentType": response.mimetype, "bytes": length}
                 if not dropped and length else None)
     if response.is_json:
-        data = response.get_json(silent=True)
+        data = sent_json(response)
         return None if data is None else journal.scrub(data)
     length = response.content_length
     return {"contentType": response.mimetype, "bytes": length} if length else None

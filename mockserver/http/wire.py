@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, g, has_request_context, request
 from runway_mock.config import Runtime, tenant_of
 from runway_mock.errors import BadRequest
 from werkzeug.exceptions import HTTPException
@@ -62,12 +62,24 @@ def _finite(value: Any) -> Any:
 
 def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None
                   ) -> Response:
-    """A JSON response with Runway's content type."""
+    """A JSON response with Runway's content type (the journal reads ``body`` back from
+    ``sent_json`` instead of parsing what was serialised)."""
     resp = Response(dumps(body), status=status,
                     content_type="application/json; charset=utf-8")
     for k, v in (headers or {}).items():
         resp.headers[k] = v
+    if has_request_context():
+        g.wire_response = (resp, body)
     return resp
+
+
+def sent_json(response: Response) -> Any:
+    """The JSON value ``response`` carries: the one ``json_response`` was given, or (for a
+    response made elsewhere) its body parsed; None when it is not JSON."""
+    made = g.get("wire_response")
+    if made is not None and made[0] is response:
+        return made[1]
+    return response.get_json(silent=True) if response.is_json else None
 
 
 def _parsed_body() -> tuple[Any, BadRequest | None]:
@@ -170,12 +182,15 @@ def read_json() -> Any:
 
 
 def peek_json() -> Any:
-    """The JSON body as the view will read it, or None when it is not JSON or too large.
+    """The JSON body as the view reads it, or None when none was sent, it is not JSON or
+    it is too large.
 
-    For the hooks that run before the view (fault matching on ``model``): they share
-    the view's one parse and never raise.
+    For the hooks (fault matching on ``model``, the journal): they share the view's one
+    parse and never raise.
     """
     try:
+        if not request.get_data(cache=True).strip():
+            return None
         return _parsed_body()[0]
     except HTTPException:  # e.g. too large: the view reports it
         return None
