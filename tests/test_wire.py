@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -63,3 +64,14 @@ def test_the_journal_reads_the_body_the_view_built_not_a_reparse(app):
         other = Response('{"x":1}', content_type="application/json")
         assert wire.sent_json(other) == {"x": 1}
         assert wire.sent_json(Response("plain", content_type="text/plain")) is None
+
+
+def test_the_hooks_never_read_a_form_body(app):
+    """A multipart upload is left for its view: peeking does not consume the stream."""
+    with app.test_request_context("/_uploads/x", method="POST",
+                                  data={"file": (io.BytesIO(b"abc"), "a.png")},
+                                  content_type="multipart/form-data"):
+        from flask import request
+
+        assert wire.peek_json() is None
+        assert request.files["file"].read() == b"abc"

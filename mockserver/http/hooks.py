@@ -207,10 +207,15 @@ def clear_task_override(_exc: BaseException | None) -> None:
 
 
 def journal_start() -> None:
-    """Note when the call began, by the emulator's clock and by the wall."""
+    """Note when the call began (by the emulator's clock and by the wall) and what it sent.
+
+    The body is the request's one parse, scrubbed into a copy now: the view shares that
+    parse, and whatever it does with it cannot change what the journal says was sent.
+    """
     if observed():
         g.journal_wall = wall_elapsed()
         g.journal_at = runtime().clock.now()
+        g.journal_request = _request_body()
 
 
 def _retry_after(response: Response) -> float | None:
@@ -279,7 +284,7 @@ def journal_finish(response: Response) -> Response:
         "retryAfter": _retry_after(response),
         "userAgent": request.user_agent.string[:80] or None,
         "taskId": (request.view_args or {}).get("task_id"),
-        "request": _request_body(),
+        "request": g.journal_request,
         "response": _response_body(response, dropped),
         # Set by the replay server (runway_mock/replay.py) for answers it left to us.
         "source": request.environ.get("runway_mock.source"),

@@ -94,11 +94,16 @@ def _parsed_body() -> tuple[Any, BadRequest | None]:
     return cached
 
 
+def _json_type(mime: str) -> bool:
+    """Whether a body of this media type is read as JSON (no type at all counts)."""
+    return not mime or mime == "application/json" or mime.endswith("+json")
+
+
 def _parse(raw: bytes) -> tuple[Any, BadRequest | None]:
     if not raw.strip():
         return {}, None
     mime = request.mimetype
-    if mime and mime != "application/json" and not mime.endswith("+json"):
+    if not _json_type(mime):
         return None, BadRequest(
             f"The request body must be JSON, sent with 'Content-Type: application/json' "
             f"(got '{mime}')."
@@ -188,6 +193,8 @@ def peek_json() -> Any:
     For the hooks (fault matching on ``model``, the journal): they share the view's one
     parse and never raise.
     """
+    if not _json_type(request.mimetype):
+        return None  # never read a form or a file here: its view reads it its own way
     try:
         if not request.get_data(cache=True).strip():
             return None
