@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import mimetypes
-import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from io import BytesIO
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from runway_mock import cassettes
+from runway_mock.clock import wall_elapsed
 from runway_mock.proxy import (
     MEDIA_DIR,
     MEDIA_INDEX,
@@ -84,7 +84,7 @@ class ReplayApp:
             return _respond(start_response, 204, {}, b"")
         if path in LIVE_PATHS:
             return self.emulator(environ, start_response)
-        started = time.monotonic()
+        started = wall_elapsed()
         body = _read_body(environ)
         headers = _request_headers(environ)
         token = cassettes.bearer_token(headers)
@@ -154,7 +154,7 @@ class ReplayApp:
         now = rt.clock.now()
         journal.record(rt, {
             "at": now, "end": now, "wall": started,
-            "ms": round((time.monotonic() - started) * 1000, 3),
+            "ms": round((wall_elapsed() - started) * 1000, 3),
             "method": environ["REQUEST_METHOD"].upper(), "path": path,
             "tenant": tenant_of(token) if token else None, "status": status,
             "taskId": task_id, **extra,

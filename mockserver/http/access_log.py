@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+
+from runway_mock.clock import wall_elapsed
 
 ENTRY_KEY = "runway_mock.journal_entry"
 log = logging.getLogger("runway_mock.access")
@@ -70,7 +71,7 @@ class AccessLog:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
                  ) -> Iterable[bytes]:
-        began = time.monotonic()
+        began = wall_elapsed()
         seen: dict[str, Any] = {}
 
         def recording_start(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
@@ -112,7 +113,7 @@ class AccessLog:
             "method": environ.get("REQUEST_METHOD", "-"),
             "path": path,
             "status": status,
-            "ms": round((time.monotonic() - began) * 1000, 3),
+            "ms": round((wall_elapsed() - began) * 1000, 3),
             "tenant": (entry.get("tenant") or "")[:12] or None,
             "fault": f'{fault["rule"]}:{fault["type"]}' if fault else None,
             "source": entry.get("source"),
