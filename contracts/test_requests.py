@@ -31,6 +31,7 @@ def _expected_credits(endpoint: str, model: str, body: dict) -> int | None:
 @pytest.mark.parametrize(("endpoint", "model"), ROWS, ids=IDS)
 @given_contract(data=st.data())
 def test_valid_request_is_accepted(runway_api, endpoint, model, data):
+    """A generated valid body for each endpoint and model creates a task with the estimate."""
     api = runway_api
     _only_cheap_rows_live(api, endpoint, model)
     body = data.draw(strategies.valid_body(endpoint, model, cheap=api.costs_money), label="body")
@@ -53,6 +54,7 @@ def test_valid_request_is_accepted(runway_api, endpoint, model, data):
 @pytest.mark.parametrize(("endpoint", "model"), ROWS, ids=IDS)
 @given_contract(data=st.data())
 def test_single_field_violation_is_rejected_naming_the_field(runway_api, endpoint, model, data):
+    """A task body with one field broken is a 400 in Runway's shape naming that field."""
     api = runway_api
     _only_cheap_rows_live(api, endpoint, model)
     broken = data.draw(strategies.invalid_body(endpoint, model, cheap=api.costs_money),

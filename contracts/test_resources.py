@@ -112,6 +112,7 @@ def _live_skip(api: Any) -> None:
 @pytest.mark.parametrize("op", OPS, ids=IDS)
 @given_contract(data=st.data())
 def test_valid_resource_request_is_accepted(runway_api, op, data):
+    """A generated valid body for each resource operation is accepted in the documented shape."""
     api = runway_api
     _live_skip(api)
     body = data.draw(strategies.resource_body(op), label="body")
@@ -138,6 +139,7 @@ def test_valid_resource_request_is_accepted(runway_api, op, data):
 @pytest.mark.parametrize("op", OPS, ids=IDS)
 @given_contract(data=st.data())
 def test_single_field_violation_of_a_resource_is_rejected(runway_api, op, data):
+    """A resource body with one field broken is a 400 naming that field."""
     api = runway_api
     _live_skip(api)
     valid = data.draw(strategies.resource_body(op), label="body")

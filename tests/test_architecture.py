@@ -203,11 +203,13 @@ def test_the_graph_sees_lazy_imports():
 
 
 def test_the_cycle_finder_finds_loops_and_only_loops():
+    """The cycle finder reports a real import loop once and nothing else."""
     edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"e"}}
     assert cycles(edges) == [["a", "b", "c"]]
 
 
 def test_a_domain_module_importing_flask_is_a_violation():
+    """A layer importing what it may not (domain to flask, catalog to domain) is a violation."""
     assert violations({"runway_mock.domain.x": {"flask"}}) == [
         "runway_mock.domain.x (domain) imports flask"]
     assert violations({"runway_mock.catalog.x": {"runway_mock.domain.tasks"}}) == [

@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_cassette_names_do_not_depend_on_the_rootdir():
+    """A contract test's cassette path is the same from the repo, site-packages or its folder."""
     root = Path("c")
     for nodeid in ("contracts/test_tasks.py::test_x[a-b]",
                    "../../venv/lib/site-packages/runway_mock/contracts/test_tasks.py::test_x[a-b]",
@@ -28,6 +29,7 @@ def test_cassette_names_do_not_depend_on_the_rootdir():
 
 
 def test_replay_reads_the_installed_cassettes_outside_a_checkout(tmp_path):
+    """Outside a checkout replay uses the installed cassettes; recording writes locally."""
     installed = packaged_cassettes()
     assert installed is not None and any(installed.glob("test_tasks/*.yaml"))
     assert default_cassettes(tmp_path, record=False) == installed
@@ -37,6 +39,7 @@ def test_replay_reads_the_installed_cassettes_outside_a_checkout(tmp_path):
 
 @pytest.mark.slow
 def test_pyargs_replay_passes_in_an_empty_folder(tmp_path):
+    """pytest --pyargs of the kit in replay passes in an empty folder and writes nothing."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("RUNWAY_CONTRACT_", "PYTEST_"))}
     # Two modules keep this test short; the whole kit passes the same way (docs/recording.md).

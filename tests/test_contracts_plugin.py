@@ -97,6 +97,7 @@ def test_a_project_with_its_own_client_and_contracts_modules_keeps_the_plugin_wo
 
 
 def test_a_users_own_tests_use_the_fixtures_with_no_code_copied(tmp_path):
+    """A user's own tests get the plugin's fixtures with no code copied, warnings as errors."""
     (tmp_path / "test_mine.py").write_text(USER_TESTS)
     run = _pytest(tmp_path, *LOAD, "-q", "-W", "error")
     assert run.returncode == 0, run.stdout + run.stderr
@@ -104,6 +105,7 @@ def test_a_users_own_tests_use_the_fixtures_with_no_code_copied(tmp_path):
 
 
 def test_a_session_that_does_not_use_the_plugin_is_unaffected(tmp_path):
+    """A pytest run not using the plugin imports nothing heavy and prints no banner."""
     (tmp_path / "test_plain.py").write_text(textwrap.dedent('''
         import sys
 
@@ -120,6 +122,7 @@ def test_a_session_that_does_not_use_the_plugin_is_unaffected(tmp_path):
 
 
 def test_the_repo_conftest_does_not_register_the_plugin_twice():
+    """Loading the plugin explicitly in the repo does not register it twice."""
     run = _pytest(REPO, *LOAD, "contracts/test_errors.py", "-q", "-k", "unknown_task")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "2 passed" in run.stdout

@@ -37,10 +37,12 @@ def run(seed: int, fail_half: bool = False) -> list:
 
 
 def test_same_seed_same_everything():
+    """Two runs with the same seed give identical ids, timings and outcomes."""
     assert run(11) == run(11)
 
 
 def test_same_seed_same_random_outcomes():
+    """Random outcomes (half failing) repeat exactly under the same seed."""
     a, b = run(5, fail_half=True), run(5, fail_half=True)
     assert a == b
     finals = {entry[0] for entry in a[-18:]}
@@ -48,12 +50,14 @@ def test_same_seed_same_random_outcomes():
 
 
 def test_different_seed_different_ids_and_timings():
+    """A different seed gives different task ids and timings."""
     a, b = run(1), run(2)
     assert [x["id"] for x in a[:18]] != [x["id"] for x in b[:18]]
     assert a[18:] != b[18:]
 
 
 def test_ids_are_uuid4_and_unique():
+    """Task ids are unique lowercase version-4 UUIDs."""
     import uuid
 
     trace = run(3)

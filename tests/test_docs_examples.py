@@ -171,6 +171,7 @@ def emulator(tmp_path_factory):
 
 
 def test_every_unrun_example_says_why():
+    """Every shell example marked not-run gives a reason."""
     assert ALL, "no shell examples found"
     for block in ALL:
         if block.not_run is not None:
@@ -180,6 +181,7 @@ def test_every_unrun_example_says_why():
 @pytest.mark.parametrize("path", [p for p in DOCS if any(b.path == p for b in ALL)],
                          ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_examples_of_a_document_run_as_written(path, emulator, tmp_path):
+    """A document's shell examples run in order and its sample answers match the emulator's keys."""
     requests.post(f"{emulator}/_mock/reset", json={}, timeout=10)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
            "RUNWAYML_BASE_URL": emulator, "RUNWAYML_API_SECRET": "key_docs"}

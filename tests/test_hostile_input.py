@@ -181,6 +181,7 @@ def _check_shape(status: int, content_type: str, data: bytes) -> None:
 
 @pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
 def test_in_process(row: Row) -> None:
+    """Each hostile request gets its exact expected status and a well-formed body in process."""
     client = _app().test_client()
     resp = client.open(row.path, method=row.method, data=row.body, headers=_headers(row))
     assert resp.status_code == row.status, resp.get_data(as_text=True)[:300]
@@ -232,6 +233,7 @@ def served(request):
 
 @pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
 def test_served(served: tuple[str, str], row: Row) -> None:
+    """Each hostile request gets its expected status and a well-formed body over HTTP."""
     server, url = served
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)

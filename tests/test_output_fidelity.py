@@ -144,6 +144,7 @@ VIDEO_CASES += [("video_to_video", m, {"providerSettings": {"keepOriginalSound":
                          ids=[f"{e}:{m}:{json.dumps(x, separators=(',', ':'))}"
                               for e, m, x in VIDEO_CASES])
 def test_video_matches_its_request_and_bill(app_clock, tmp_path, endpoint, model, extra):
+    """Each video model's files have audio exactly when billed, and the asked duration and ratio."""
     app, clock = app_clock
     client = app.test_client()
     body = {**_request(endpoint, model), **extra}
@@ -187,6 +188,7 @@ SEQUENCES = [("image_to_video", "gen4.5", {"outputFormat": "png_sequence"}),
 
 @pytest.mark.parametrize(("endpoint", "model", "extra"), SEQUENCES)
 def test_frame_sequences_hold_one_frame_a_second(app_clock, endpoint, model, extra):
+    """Frame-sequence outputs hold one frame per second of the asked duration."""
     app, clock = app_clock
     client = app.test_client()
     body = {**_request(endpoint, model), **extra}
@@ -204,6 +206,7 @@ IMAGE_CASES = [(e, m) for e, m in _rows("image")]
 @pytest.mark.parametrize(("endpoint", "model"), IMAGE_CASES,
                          ids=[f"{e}:{m}" for e, m in IMAGE_CASES])
 def test_images_match_count_and_ratio(app_clock, tmp_path, endpoint, model):
+    """Each image model returns the asked number of images at the asked ratio."""
     app, clock = app_clock
     client = app.test_client()
     body = _request(endpoint, model)
@@ -232,6 +235,7 @@ AUDIO_CASES = [("sound_effect", "eleven_text_to_sound_v2", {"duration": 2.5}),
 
 @pytest.mark.parametrize(("endpoint", "model", "extra"), AUDIO_CASES)
 def test_audio_matches_duration_and_variants(app_clock, tmp_path, endpoint, model, extra):
+    """Audio tasks return one file per variant, each of the asked duration."""
     app, clock = app_clock
     client = app.test_client()
     body = {**_request(endpoint, model), **extra}

@@ -64,6 +64,7 @@ def send(method: str, url: str, body: dict | None = None) -> tuple[int, dict | N
 
 
 def test_check_organization_credits(base):
+    """The quick-start's organization call answers 200 with an integer creditBalance."""
     status, body = send("GET", f"{base}/organization")
     assert status == 200
     assert isinstance(body["creditBalance"], int)
@@ -71,6 +72,7 @@ def test_check_organization_credits(base):
 
 @pytest.mark.parametrize("endpoint", list(EXAMPLES))
 def test_create_poll_and_cancel_examples(base, endpoint):
+    """Each quick-start create example is accepted, pollable, deletable with 204, then 404."""
     status, created = send("POST", f"{base}/{endpoint}", EXAMPLES[endpoint])
     assert status == 200, created
     assert set(created) == {"id", "estimatedCost"}
@@ -84,6 +86,7 @@ def test_create_poll_and_cancel_examples(base, endpoint):
 
 
 def test_polled_example_completes_with_output(base):
+    """The quick-start's polled image_to_video example reaches SUCCEEDED with an output link."""
     import time
 
     _, created = send("POST", f"{base}/image_to_video", EXAMPLES["image_to_video"])
@@ -98,6 +101,7 @@ def test_polled_example_completes_with_output(base):
 
 
 def test_text_to_image_example_is_rejected_as_the_real_api_would(base):
+    """The quick-start's text_to_image example lacks referenceImages and is a 400, as on Runway."""
     status, body = send("POST", f"{base}/text_to_image", TEXT_TO_IMAGE)
     assert status == 400
     assert [i["path"] for i in body["issues"]] == [["referenceImages"]]

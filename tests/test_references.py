@@ -22,12 +22,14 @@ def avatar_video(avatar, voice=None):
                   {"type": "custom", "id": UNKNOWN}), ["speech", "voice", "id"]),
 ])
 def test_unknown_custom_ids_are_400(client, body, path):
+    """An unknown custom avatar or voice id in an avatar video is a 400 naming its path."""
     r = client.post("/v1/avatar_videos", json=body, headers=auth())
     assert r.status_code == 400
     assert [i["path"] for i in r.json["issues"]] == [path]
 
 
 def test_own_avatar_is_accepted_and_another_tenants_is_not(client, clock):
+    """A tenant's own custom avatar is accepted; another tenant using it gets 400."""
     avatar = client.post("/v1/avatars", headers=auth(), json={
         "name": "Ada", "personality": "Kind.", "referenceImage": "https://example.com/a.png",
         "voice": {"type": "runway-live-preset", "presetId": "clara"}}).json
@@ -37,6 +39,7 @@ def test_own_avatar_is_accepted_and_another_tenants_is_not(client, clock):
 
 
 def test_seedance_draft_must_be_a_succeeded_draft_of_the_caller(client, clock):
+    """draftTaskId must be the caller's own succeeded, unexpired seedance2_5 draft."""
     enhance = {"model": "seedance2_5", "draftTaskId": UNKNOWN}
     r = client.post("/v1/text_to_video", json=enhance, headers=auth())
     assert r.status_code == 400 and r.json["issues"][0]["path"] == ["draftTaskId"]

@@ -58,12 +58,14 @@ def test_inventory_has_66_operations_on_50_paths():
 
 
 def test_app_serves_exactly_the_inventory():
+    """The app serves exactly the inventory's operations, besides the listed extras."""
     served = normalise(api_operations(create_app()))
     assert served - EXTRA == inventory(), {
         "missing": sorted(inventory() - served), "unexpected": sorted(served - inventory() - EXTRA)}
 
 
 def test_routes_command_prints_the_same_set():
+    """runway-mock routes prints exactly the inventory's operations."""
     out = subprocess.run([sys.executable, "-m", "runway_mock", "routes"], capture_output=True,
                          text=True, check=True, timeout=60).stdout
     printed = normalise(tuple(line.split()) for line in out.splitlines() if line.strip())

@@ -64,6 +64,7 @@ def lifecycle(sdk, resource: str, params: dict, content_type: str) -> None:
 
 @pytest.mark.slow
 def test_sdk_quickstart_endpoints(sdk):
+    """The unmodified SDK runs every quick-start endpoint to the end; balance and usage follow."""
     start = sdk.organization.retrieve().credit_balance
     with ThreadPoolExecutor(len(CASES)) as pool:
         futures = [pool.submit(lifecycle, sdk, *case) for case in CASES]
@@ -76,6 +77,7 @@ def test_sdk_quickstart_endpoints(sdk):
 
 
 def test_sdk_sees_validation_errors_as_bad_request(sdk):
+    """The SDK sees an http promptImage as BadRequestError naming promptImage."""
     with pytest.raises(runwayml.BadRequestError) as info:
         sdk.image_to_video.create(model="gen4_turbo", prompt_image="http://example.com/a.jpg",
                                   ratio="1280:720")
@@ -84,6 +86,7 @@ def test_sdk_sees_validation_errors_as_bad_request(sdk):
 
 
 def test_sdk_authentication_error():
+    """The SDK with an empty Authorization header gets AuthenticationError."""
     with serve() as url:
         client = runwayml.RunwayML(api_key="k", base_url=url, max_retries=0,
                                    default_headers={"Authorization": ""})

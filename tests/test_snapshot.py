@@ -27,6 +27,7 @@ def build_world(client) -> list[str]:
 
 
 def test_a_loaded_snapshot_is_the_same_world():
+    """Loading a dump into another app reproduces the same state, tasks and organization."""
     one = create_app({"seed": 3}, clock=fake_clock()).test_client()
     ids = build_world(one)
     dump = one.get("/_mock/state").get_json()
@@ -62,6 +63,7 @@ def test_both_worlds_go_on_identically_after_a_load():
 
 
 def test_one_tenants_part_replaces_that_tenant_only():
+    """Loading one tenant's dump replaces that tenant only and leaves others."""
     client = create_app({"seed": 1}, clock=fake_clock()).test_client()
     client.post("/v1/image_to_video", json=VIDEO, headers=auth())
     saved = client.get(f"/_mock/state?apiKey={API_KEY}").get_json()
@@ -77,6 +79,7 @@ def test_one_tenants_part_replaces_that_tenant_only():
 
 
 def test_what_is_not_a_snapshot_is_refused_and_nothing_changes():
+    """Anything that is not a valid snapshot is a 400 and the state is unchanged."""
     client = create_app({"seed": 1}, clock=fake_clock()).test_client()
     task = client.post("/v1/image_to_video", json=VIDEO, headers=auth()).get_json()
     before = client.get("/_mock/state").get_json()

@@ -262,6 +262,7 @@ CASES: list[tuple[str, str, dict[str, Any], list[list[Any]]]] = [
 @pytest.mark.parametrize(("endpoint", "model", "changes", "paths"), CASES,
                          ids=[f"{c[0]}:{c[1]}:{i}" for i, c in enumerate(CASES)])
 def test_bad_field_is_named(client, endpoint, model, changes, paths):
+    """Each bad body is a 400 whose issue paths are exactly the listed fields (or 200 if none)."""
     r = post(client, endpoint, make(endpoint, model, changes))
     if not paths:
         assert r.status_code == 200, r.json
@@ -317,12 +318,14 @@ VALID_VARIANTS = [
 @pytest.mark.parametrize(("endpoint", "model", "changes"), VALID_VARIANTS,
                          ids=[f"{c[0]}:{c[1]}:{i}" for i, c in enumerate(VALID_VARIANTS)])
 def test_valid_variants_are_accepted(client, endpoint, model, changes):
+    """Each listed valid variant of a minimal body is accepted."""
     r = post(client, endpoint, make(endpoint, model, changes))
     assert r.status_code == 200, r.json
 
 
 @pytest.mark.parametrize("endpoint", [e for e, t in ENDPOINTS.items() if t.discriminator])
 def test_unknown_or_missing_model_names_the_discriminator(client, endpoint):
+    """An unknown, missing or non-string model is a 400 with the single issue path model."""
     for body in ({"model": "no_such_model"}, {}, {"model": 7}):
         r = post(client, endpoint, body)
         assert r.status_code == 400
@@ -332,6 +335,7 @@ def test_unknown_or_missing_model_names_the_discriminator(client, endpoint):
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
 @pytest.mark.parametrize("body", [[], "text", 3, None, {"model": None}, {"version": {}}])
 def test_non_object_or_garbage_bodies_are_400(client, endpoint, body):
+    """Non-object or garbage bodies are 400s with an error on every endpoint."""
     r = post(client, endpoint, body)
     assert r.status_code == 400, r.json
     assert r.json["error"]
