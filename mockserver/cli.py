@@ -54,6 +54,7 @@ def _config(settings: dict[str, Any]) -> dict[str, Any]:
         "admin_token": settings["admin_token"] or None,
         "exposed": not is_loopback(settings["host"]), "public_url": settings["public_url"],
         "unmetered": settings["unmetered"], "store": settings["store"],
+        "error_wording": settings["error_wording"],
     }
     if settings["retention"]:
         config["retention_seconds"] = settings["retention"]

@@ -55,6 +55,10 @@ class Config:
     max_body_bytes: int = 64 * 1024 * 1024
     upload_max_bytes: int = 200 * 1024 * 1024
     upload_min_bytes: int = 512
+    # Error bodies: "captured" (Runway's wording in public captures: "Validation of body
+    # failed", Zod 4 issues, docUrl) or "reference" (the reference OpenAPI's example:
+    # "Invalid parameter '<path>': ...", Zod 3 issues, no docUrl).
+    error_wording: str = "captured"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -65,6 +69,8 @@ class Config:
         unknown = set(values) - names
         if unknown:
             raise ValueError(f"unknown config keys: {', '.join(sorted(unknown))}")
+        if values.get("error_wording", "captured") not in ERROR_WORDINGS:
+            raise ValueError(f"error_wording must be one of {', '.join(ERROR_WORDINGS)}")
         return cls(**values)
 
     def __post_init__(self) -> None:
@@ -93,6 +99,9 @@ def parse_api_keys(value: str) -> list[str]:
     if not keys:
         raise ValueError(f"no API keys in {value!r}")
     return keys
+
+
+ERROR_WORDINGS = ("captured", "reference")
 
 
 class Runtime:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# Every error body of Runway's API carries this beside ``error`` (public captures).
+DOC_URL = "https://docs.dev.runwayml.com/api"
+
 
 class ApiError(Exception):
     """An error the API reports to the client as ``{"error": message, ...}``."""
@@ -29,14 +32,26 @@ class BadRequest(ApiError):
 
 
 class ValidationFailed(BadRequest):
-    """400 with Zod-style ``issues`` naming each bad field."""
+    """400 with Zod-style ``issues`` naming each bad field.
 
-    def __init__(self, issues: list[dict[str, Any]], message: str | None = None) -> None:
-        first = issues[0] if issues else {"path": []}
-        where = ".".join(str(p) for p in first.get("path", [])) or "body"
-        super().__init__(message or f"Invalid parameter '{where}': {first.get('message', '')}",
-                         issues=issues)
+    ``part`` is what failed validation (``body`` or ``query``; None: decided from the
+    request when rendered). The rendered top-level message follows the configured error
+    wording (``runway_mock.http.errors``): Runway's captured ``Validation of body failed``
+    by default, or the reference's ``Invalid parameter '<path>'`` form.
+    """
+
+    def __init__(self, issues: list[dict[str, Any]], message: str | None = None,
+                 part: str | None = None) -> None:
+        super().__init__(message or f"Validation of {part or 'body'} failed", issues=issues)
+        self.custom_message = message is not None
+        self.part = part
         self.issues = issues
+
+    def reference_message(self) -> str:
+        """The older wording: ``Invalid parameter '<path>': <first issue>``."""
+        first = self.issues[0] if self.issues else {"path": []}
+        where = ".".join(str(p) for p in first.get("path", [])) or "body"
+        return f"Invalid parameter '{where}': {first.get('message', '')}"
 
 
 class Unauthorized(ApiError):

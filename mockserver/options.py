@@ -160,6 +160,10 @@ SERVE_OPTIONS: tuple[Option, ...] = (
            metavar="LIST|FILE", secret=True),
     Option("public-url", text, None, "base URL put in output and upload links "
            "(default: taken from each request)", metavar="URL"),
+    Option("error-wording", choice("captured", "reference"), "captured", "error bodies as "
+           "Runway's API answers them (captured: 'Validation of body failed', Zod 4 issues, "
+           "docUrl) or as the reference OpenAPI's example (reference: 'Invalid parameter "
+           "...', Zod 3 issues)"),
     Option("store", text, "memory", "where state lives: memory (embedded), sqlite:PATH "
            "(one machine, durable, shared by workers) or redis://HOST:PORT/DB (shared by "
            "hosts)", metavar="URL"),

@@ -24,8 +24,10 @@ def test_missing_or_malformed_key_is_401(client, header):
     r = client.get("/v1/organization", headers=h)
     assert r.status_code == 401
     assert r.content_type.startswith("application/json")
-    assert "API key" in r.json["error"]
-    assert set(r.json) == {"error"}
+    # Runway's first sentence (public captures); the rest is the emulator's.
+    assert r.json["error"].startswith("No API key was provided. ")
+    assert set(r.json) == {"error", "docUrl"}
+    assert r.json["docUrl"] == "https://docs.dev.runwayml.com/api"
 
 
 @pytest.mark.parametrize("version", [None, "2024-09-13", "", "latest"])
@@ -36,8 +38,11 @@ def test_missing_or_wrong_version_is_400(client, version):
         h["X-Runway-Version"] = version
     r = client.get("/v1/organization", headers=h)
     assert r.status_code == 400
-    assert "X-Runway-Version" in r.json["error"]
-    assert "2024-11-06" in r.json["error"]
+    # Runway's wording (public captures), missing and invalid alike.
+    assert r.json == {"error": (
+        "The X-Runway-Version header was not provided in the request" if version is None
+        else "The API version that was provided in the X-Runway-Version header is not valid."),
+        "docUrl": "https://docs.dev.runwayml.com/api"}
 
 
 def test_any_non_empty_token_is_a_tenant(client):
@@ -52,7 +57,8 @@ def test_tenants_cannot_see_each_others_tasks(client):
     assert client.get(f"/v1/tasks/{task_id}", headers=auth()).status_code == 200
     other = client.get(f"/v1/tasks/{task_id}", headers=auth(OTHER_KEY))
     assert other.status_code == 404
-    assert other.json == {"error": "Task not found."}
+    assert other.json == {"error": "Could not find Task",
+                          "docUrl": "https://docs.dev.runwayml.com/api"}
     assert client.delete(f"/v1/tasks/{task_id}", headers=auth(OTHER_KEY)).status_code == 404
     # The owner still has it: the other tenant's DELETE did nothing.
     assert client.get(f"/v1/tasks/{task_id}", headers=auth()).status_code == 200
@@ -100,8 +106,17 @@ def test_empty_body_reports_the_missing_model(client, headers):
     """An empty body is a 400 whose first issue is the missing model discriminator."""
     r = client.post("/v1/image_to_video", headers=headers)
     assert r.status_code == 400
-    assert r.json["issues"][0]["path"] == ["model"]
-    assert r.json["issues"][0]["code"] == "invalid_union_discriminator"
+    # Zod 4 as Runway answers (public capture): a missing model is a missing string.
+    assert r.json["issues"] == [{"expected": "string", "code": "invalid_type",
+                                 "path": ["model"],
+                                 "message": "Invalid input: expected string, received undefined"}]
+
+
+def test_unknown_model_is_no_matching_discriminator(client, headers):
+    r = client.post("/v1/image_to_video", json={**I2V, "model": "gen9"}, headers=headers)
+    assert r.json["issues"] == [{"code": "invalid_union", "errors": [],
+                                 "note": "No matching discriminator", "discriminator": "model",
+                                 "path": ["model"], "message": "Invalid input"}]
 
 
 def test_validation_error_shape(client, headers):
@@ -111,12 +126,51 @@ def test_validation_error_shape(client, headers):
     assert r.status_code == 400
     assert r.content_type == "application/json; charset=utf-8"
     body = r.json
-    assert set(body) == {"error", "issues"}
+    # The shape of Runway's validation failures in public captures (Zod 4 issues).
+    assert list(body) == ["error", "issues", "docUrl"]
+    assert body["error"] == "Validation of body failed"
+    assert body["docUrl"] == "https://docs.dev.runwayml.com/api"
     paths = [i["path"] for i in body["issues"]]
     assert ["ratio"] in paths and ["extra"] in paths
     for i in body["issues"]:
         assert {"code", "path", "message"} <= set(i)
-    assert "ratio" in body["error"]
+    ratio = next(i for i in body["issues"] if i["path"] == ["ratio"])
+    assert ratio["code"] == "invalid_value" and "1280:720" in ratio["values"]
+    assert ratio["message"].startswith('Invalid option: expected one of "1280:720"|')
+
+
+@pytest.mark.parametrize(("change", "issue"), [
+    ({"duration": 11}, {"origin": "number", "code": "too_big", "maximum": 10, "type": "number",
+                        "inclusive": True, "path": ["duration"],
+                        "message": "Too big: expected number to be <=10"}),
+    ({"duration": 1}, {"origin": "number", "code": "too_small", "minimum": 2, "type": "number",
+                       "inclusive": True, "path": ["duration"],
+                       "message": "Too small: expected number to be >=2"}),
+    ({"promptText": "x" * 1001}, {"origin": "string", "code": "too_big", "maximum": 1000,
+                                  "type": "string", "inclusive": True, "path": ["promptText"],
+                                  "message": "Too big: expected string to have <=1000 "
+                                             "characters"}),
+    ({"promptText": 5}, {"expected": "string", "code": "invalid_type", "path": ["promptText"],
+                    "message": "Invalid input: expected string, received number"}),
+])
+def test_zod4_issue_items(client, headers, change, issue):
+    body = {"model": "gen4.5", "promptImage": I2V["promptImage"], "promptText": "a fox",
+            "ratio": "1280:720", "duration": 5, **change}
+    r = client.post("/v1/image_to_video", json=body, headers=headers)
+    assert r.status_code == 400 and r.json["issues"] == [issue]
+
+
+def test_reference_wording_is_a_config_choice(clock):
+    from runway_mock import create_app
+
+    old = create_app({"error_wording": "reference"}, clock=clock).test_client()
+    r = old.post("/v1/image_to_video", json={**I2V, "ratio": "1:1"}, headers=auth())
+    assert r.status_code == 400 and set(r.json) == {"error", "issues"}
+    assert r.json["error"].startswith("Invalid parameter 'ratio': Invalid enum value.")
+    assert r.json["issues"][0]["code"] == "invalid_enum_value"
+    assert set(old.get("/v1/organization").json) == {"error"}
+    with pytest.raises(ValueError, match="error_wording"):
+        create_app({"error_wording": "zod5"}, clock=clock)
 
 
 def test_nothing_is_charged_for_a_rejected_request(client, headers):

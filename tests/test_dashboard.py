@@ -54,7 +54,7 @@ def test_index_links_the_dashboard_as_json_and_html(client):
 def test_api_404s_are_unchanged_and_the_index_is_not_journaled(client):
     """Unknown API paths keep Runway's 404 body; visiting / is not an API call."""
     resp = client.get("/v1/no-such-thing", headers=auth())
-    assert resp.status_code == 404 and set(resp.get_json()) == {"error"}
+    assert resp.status_code == 404 and set(resp.get_json()) == {"error", "docUrl"}
     client.get("/")
     assert client.get("/_mock/journal").get_json()["entries"][-1]["path"] == "/v1/no-such-thing"
 

@@ -133,8 +133,9 @@ def test_not_enough_credits_is_refused_and_nothing_changes(client):
     before = ledger.totals(runtime_of(app), TENANT)
     r = client.post("/v1/image_to_video", json=I2V, headers=auth())
     assert r.status_code == 400
-    assert r.json == {"error": "You do not have enough credits to run this task. "
-                               "It needs 25 credits; your balance is 24."}
+    # Runway's words (public captures and runwayml/sdk-node#28): no figures.
+    assert r.json == {"error": "You do not have enough credits to run this task.",
+                      "docUrl": "https://docs.dev.runwayml.com/api"}
     assert ledger.totals(runtime_of(app), TENANT) == before
     assert runtime_of(app).store.count(TENANT, "task") == 0
     org = client.get("/v1/organization", headers=auth()).json

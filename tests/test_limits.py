@@ -185,7 +185,10 @@ def test_daily_limit_is_a_429_with_runways_message_and_no_charge(client, clock):
     start = balance(client)
     r = client.post("/v1/image_to_video", json=I2V, headers=auth())
     assert r.status_code == 429
-    assert r.json == {"error": "Your daily task limit has been reached."}
+    assert r.json == {"error": "Your daily task limit has been reached.", "docUrl": "https://docs.dev.runwayml.com/api"}
+    # Captured: no Retry-After and no X-RateLimit-* headers on the daily-quota 429.
+    assert "Retry-After" not in r.headers and "retry-after-ms" not in r.headers
+    assert not [k for k, _ in r.headers.items() if k.lower().startswith("x-ratelimit")]
     assert balance(client) == start
     org = client.get("/v1/organization", headers=auth()).json
     assert org["usage"]["models"]["gen4_turbo"] == {"dailyGenerations": 3}
@@ -241,7 +244,8 @@ def test_sdk_sees_the_daily_limit_as_a_rate_limit_error(app):
             sdk.image_to_video.create(model="gen4_turbo", prompt_image=I2V["promptImage"],
                                       ratio="1280:720", duration=5)
         assert err.value.status_code == 429
-        assert err.value.body == {"error": "Your daily task limit has been reached."}
+        assert err.value.body == {"error": "Your daily task limit has been reached.",
+                                  "docUrl": "https://docs.dev.runwayml.com/api"}
         sdk.close()
 
 

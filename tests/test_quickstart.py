@@ -105,7 +105,7 @@ def test_text_to_image_example_is_rejected_as_the_real_api_would(base):
     status, body = send("POST", f"{base}/text_to_image", TEXT_TO_IMAGE)
     assert status == 400
     assert [i["path"] for i in body["issues"]] == [["referenceImages"]]
-    assert "referenceImages" in body["error"]
+    assert body["error"] == "Validation of body failed"
     fixed = {**TEXT_TO_IMAGE, "referenceImages": [{"uri": "https://example.com/ref.png"}]}
     status, body = send("POST", f"{base}/text_to_image", fixed)
     assert status == 200, body

@@ -47,7 +47,8 @@ def test_seedance_draft_must_be_a_succeeded_draft_of_the_caller(client, clock):
         "model": "seedance2_5", "promptText": "a fox", "draft": True}).json["id"]
     enhance["draftTaskId"] = draft
     pending = client.post("/v1/text_to_video", json=enhance, headers=auth())
-    assert pending.status_code == 400 and "not succeeded" in pending.json["error"]
+    assert pending.status_code == 400
+    assert "not succeeded" in pending.json["issues"][0]["message"]
     clock.advance(3600)
     assert client.post("/v1/text_to_video", json=enhance, headers=auth()).status_code == 200
     assert client.post("/v1/text_to_video", json=enhance,

@@ -134,7 +134,7 @@ def test_document_lifecycle_and_status_codes(client) -> None:
     assert got["name"] == "Guide 2" and got["content"] == "# Hello"
     assert client.delete(f"/v1/documents/{doc['id']}", headers=auth()).status_code == 204
     gone = client.get(f"/v1/documents/{doc['id']}", headers=auth())
-    assert gone.status_code == 404 and set(gone.get_json()) == {"error"}
+    assert gone.status_code == 404 and set(gone.get_json()) == {"error", "docUrl"}
     assert client.delete(f"/v1/documents/{doc['id']}", headers=auth()).status_code == 404
     assert client.patch(f"/v1/documents/{doc['id']}", json={"name": "x"},
                         headers=auth()).status_code == 404

@@ -114,7 +114,7 @@ def test_no_eligible_model(client, settings, modality, inp, emptied) -> None:
     assert resp.status_code == 400
     body = resp.get_json()
     assert body["code"] == "no_eligible_model" and body["emptiedBy"] == [emptied]
-    assert set(body) == {"error", "code", "pipeline", "emptiedBy"}
+    assert set(body) == {"error", "code", "pipeline", "emptiedBy", "docUrl"}
     assert [step["filter"] for step in body["pipeline"]] == list(FILTERS)
     emptied_at = FILTERS.index(emptied)
     assert body["pipeline"][emptied_at]["models"] == []
@@ -207,7 +207,8 @@ def test_unknown_or_deleted_router_is_404(client) -> None:
     resp = generate(client, "image", {"promptText": "x"}, "nope")
     assert resp.status_code == 404
     assert resp.get_json() == {"error": resp.get_json()["error"],
-                               "code": "router_config_not_found"}
+                               "code": "router_config_not_found",
+                               "docUrl": "https://docs.dev.runwayml.com/api"}
     rid = router(client, "gone")
     client.delete(f"/v1/routers/{rid}", headers=auth())
     assert generate(client, "image", {"promptText": "x"}, "gone").status_code == 404

@@ -242,5 +242,5 @@ def test_audit_logs_validate_filters_and_detail_is_404(client) -> None:
     resp = client.get(f"/v1/organization/webapp/audit_logs?actorEmails={many}", headers=auth())
     assert resp.status_code == 400
     detail = client.get("/v1/organization/webapp/audit_logs/evt_123", headers=auth())
-    assert detail.status_code == 404 and set(detail.get_json()) == {"error"}
+    assert detail.status_code == 404 and set(detail.get_json()) == {"error", "docUrl"}
     assert client.get("/v1/organization/webapp/audit_logs").status_code == 401

@@ -97,10 +97,8 @@ def charge(rt: Runtime, tenant: str, credits: int, *, model: str, task_id: str |
     floor = None if rt.config.unmetered else -base_credits(rt, tenant)
     ok, _ = rt.store.add(tenant, DELTA, -credits, floor=floor)
     if not ok:
-        raise InsufficientCredits(
-            "You do not have enough credits to run this task. "
-            f"It needs {credits} credits; your balance is {balance(rt, tenant)}."
-        )
+        # Runway's words (public captures): no figures; the balance is on /v1/organization.
+        raise InsufficientCredits("You do not have enough credits to run this task.")
     rt.store.add(tenant, CHARGED, credits)
     _record(rt, tenant, CHARGE, credits, model=model, task_id=task_id, reason=reason)
 

@@ -339,10 +339,14 @@ def _settle(rt: Runtime, tenant: str, task: dict[str, Any], status: str,
     return updated
 
 
+# Runway's words for a task that does not exist or was deleted (public captures).
+NOT_FOUND = "Could not find Task"
+
+
 def _load(rt: Runtime, tenant: str, task_id: str) -> dict[str, Any]:
     task = rt.store.get(tenant, KIND, task_id)
     if task is None:
-        raise NotFound("Task not found.")
+        raise NotFound(NOT_FOUND)
     return task
 
 
@@ -389,7 +393,7 @@ def cancel_or_delete(rt: Runtime, tenant: str, task_id: str) -> str:
     task, status, _ = observe(rt, tenant, task_id, poll=False)
     removed = rt.store.delete(tenant, KIND, task_id, expect={"state": task["state"]})
     if removed is None:
-        raise NotFound("Task not found.")
+        raise NotFound(NOT_FOUND)
     if status not in TERMINAL:
         rt.store.set_remove(tenant, ACTIVE_SET, task_id)
         _cancel_refund(rt, tenant, task, status)

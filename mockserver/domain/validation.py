@@ -55,6 +55,9 @@ def task_row(rt: Runtime, tenant: str, table: Endpoint, body: Any) -> ModelRow:
     else:
         model = body.get(key)
         found = table.rows.get(model) if isinstance(model, str) else None
+        if key not in body:  # Runway reports a missing model as a missing string
+            raise ValidationFailed([issue("invalid_type", (key,), "Required",
+                                          expected="string", received="undefined")])
         if found is None:
             options = " | ".join(f"'{m}'" for m in table.rows)
             raise ValidationFailed([issue(

@@ -81,22 +81,21 @@ def authenticate() -> None:
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
+        # The first sentence is Runway's (public captures); the second is assumed.
         raise Unauthorized(
-            "Missing or invalid API key. Send it as 'Authorization: Bearer <key>'."
+            "No API key was provided. Send it in the Authorization header as "
+            "'Bearer <key>'."
         )
     if not runtime().config.is_tenant(token):
         raise Unauthorized("The API key is not valid. Check it in the developer portal.")
     g.tenant = tenant_of(token)
     version = request.headers.get("X-Runway-Version")
+    # Runway's wording for both (public captures); both are 400 here.
     if version is None:
-        raise BadRequest(
-            f"Missing the X-Runway-Version header. Set it to '{API_VERSION}'."
-        )
+        raise BadRequest("The X-Runway-Version header was not provided in the request")
     if version != API_VERSION:
-        raise BadRequest(
-            f"Unsupported API version '{version}' in X-Runway-Version. "
-            f"The supported version is '{API_VERSION}'."
-        )
+        raise BadRequest("The API version that was provided in the X-Runway-Version header "
+                         "is not valid.")
 
 
 # ---------------------------------------------------------------------------
