@@ -110,6 +110,7 @@ def wire():
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}.{c[1]}" for c in CASES])
 def test_same_request_as_the_official_sdk(wire, case):
+    """Our client and the official SDK send the same method, path, query, body and headers."""
     recorder, sdk, ours = wire
     resource, name, args, sdk_kwargs, our_kwargs = case
     recorder.seen.clear()

@@ -38,11 +38,13 @@ class Recorder(ControlAPI):
     (lambda c: c.journal(), ("GET", "/journal", None)),
 ])
 def test_each_named_call_sends_its_request(call, sent):
+    """Each named call of the control wrapper sends its one method, path and body."""
     control = Recorder()
     assert call(control) == {"ok": True}
     assert control.calls == [sent]
 
 
 def test_a_refused_call_raises_control_error_naming_it():
+    """A control call answered 4xx raises ControlError naming the method, path and status."""
     with pytest.raises(ControlError, match=r"POST /_mock/clock: 400"):
         Recorder(400).advance(-1)

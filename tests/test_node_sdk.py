@@ -22,6 +22,7 @@ SDK = NODE_DIR / "node_modules" / "@runwayml" / "sdk"
 @pytest.mark.node
 @pytest.mark.slow
 def test_node_sdk_against_the_emulator():
+    """The official Node SDK's check script passes every step against the emulator."""
     if shutil.which("node") is None:
         pytest.skip("Node.js is not installed")
     if not SDK.exists():

@@ -79,6 +79,7 @@ def steady() -> Iterator[str]:
 @pytest.mark.node
 @pytest.mark.slow
 def test_sdk_sessions_against_steady_replay_identically(steady, tmp_path):
+    """Python and Node SDK sessions recorded from Steady replay identically without it."""
     root = tmp_path / "steady"
     proxy = Proxy(steady, root, name="steady")
     with served(proxy) as proxy_url:

@@ -36,6 +36,7 @@ def test_a_bad_body_is_a_400_for_the_view_and_none_for_the_hooks(app, data, cont
 
 
 def test_an_empty_body_reads_as_an_empty_object(app):
+    """An empty request body reads as {} while peek_json returns None."""
     with app.test_request_context("/v1/image_to_video", method="POST"):
         assert wire.read_json() == {} and wire.peek_json() is None
 
