@@ -113,6 +113,7 @@ def test_empty_body_reports_the_missing_model(client, headers):
 
 
 def test_unknown_model_is_no_matching_discriminator(client, headers):
+    """An unknown model is one invalid_union issue "No matching discriminator" on model."""
     r = client.post("/v1/image_to_video", json={**I2V, "model": "gen9"}, headers=headers)
     assert r.json["issues"] == [{"code": "invalid_union", "errors": [],
                                  "note": "No matching discriminator", "discriminator": "model",
@@ -154,6 +155,7 @@ def test_validation_error_shape(client, headers):
                     "message": "Invalid input: expected string, received number"}),
 ])
 def test_zod4_issue_items(client, headers, change, issue):
+    """Range and type errors are reported as zod 4 issue items, field for field."""
     body = {"model": "gen4.5", "promptImage": I2V["promptImage"], "promptText": "a fox",
             "ratio": "1280:720", "duration": 5, **change}
     r = client.post("/v1/image_to_video", json=body, headers=headers)
@@ -161,6 +163,7 @@ def test_zod4_issue_items(client, headers, change, issue):
 
 
 def test_reference_wording_is_a_config_choice(clock):
+    """error_wording "reference" gives the older zod 3 wording; an unknown wording raises."""
     from runway_mock import create_app
 
     old = create_app({"error_wording": "reference"}, clock=clock).test_client()
