@@ -11,25 +11,16 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib
-import ipaddress
 import signal
 import socket
 import sys
 from collections.abc import Sequence
 from typing import Any
 
+from runway_mock.options import is_loopback
+
 # Modules that contribute verbs (client verbs, contract drift); missing ones are skipped.
 COMMAND_MODULES = ("runway_mock.client.cli", "runway_mock.contracts.drift", "runway_mock.proxy")
-
-
-def is_loopback(host: str) -> bool:
-    """True when ``host`` only accepts connections from this machine."""
-    if host in ("localhost", "ip6-localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class CliError(Exception):

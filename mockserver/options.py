@@ -16,6 +16,7 @@ all follow from it.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import math
 import os
 import sys
@@ -26,6 +27,16 @@ from typing import Any
 
 ENV_PREFIX = "RUNWAY_MOCK_"
 DEFAULT_PORT = 8127
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` only accepts connections from this machine."""
+    if host in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class OptionError(ValueError):

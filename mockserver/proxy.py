@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 import requests
 from runway_mock import cassettes
 from runway_mock.config import API_VERSION
+from runway_mock.options import is_loopback
 
 DEFAULT_UPSTREAM = "https://api.dev.runwayml.com"
 DEFAULT_PORT = 8128
@@ -363,23 +364,12 @@ def _respond(start_response: Callable[..., Any], status: int, headers: dict[str,
 # The command
 
 
-def _loopback(host: str) -> bool:
-    import ipaddress
-
-    if host in ("localhost", "ip6-localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def _run(args: argparse.Namespace) -> int:
     import os
 
     from waitress.server import create_server
 
-    if not _loopback(args.host):
+    if not is_loopback(args.host):
         print("runway-mock record: the proxy forwards your API key; it binds loopback only "
               f"(got --host {args.host})", file=sys.stderr)
         return 2
