@@ -22,7 +22,6 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
-import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from runway_mock.domain.policies import GLOBAL, HOLDABLE
 from runway_mock.errors import BadRequest
 from runway_mock.store import keys
 
-RULES_KEY = keys.FAULT_RULES
+RULE_KIND = keys.FAULT_RULE
 VERSION_KEY = keys.FAULT_RULES_VERSION
 HEADER = "X-Runway-Mock-Fault"
 EFFECTS = ("status", "latency", "drop", "truncate", "malformed", "fail", "hold")
@@ -231,15 +230,30 @@ def normalise(rule: Any) -> dict[str, Any]:
 # Rule storage and state
 
 
+def _stored(rt: Runtime) -> list[dict[str, Any]]:
+    """The rule records in evaluation order, each with its ``_seq`` (its instance)."""
+    out: list[dict[str, Any]] = []
+    after = None
+    while True:
+        batch = rt.store.page(GLOBAL, RULE_KIND, after, 500)
+        out.extend(batch)
+        if len(batch) < 500:
+            return out
+        after = batch[-1]["_seq"]
+
+
+def _public(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k != "_seq"}
+
+
 def rules(rt: Runtime) -> list[dict[str, Any]]:
     """The rules in evaluation order."""
-    return rt.store.get_value(GLOBAL, RULES_KEY, []) or []
+    return [_public(r) for r in _stored(rt)]
 
 
-def _save(rt: Runtime, stored: list[dict[str, Any]]) -> None:
-    rt.store.put_value(GLOBAL, RULES_KEY, stored)
+def _changed(rt: Runtime) -> None:
     # A token unique to this write (not a counter: a reset would reuse its values).
-    rt.store.put_value(GLOBAL, VERSION_KEY, f"{os.getpid()}-{time.monotonic_ns()}")
+    rt.store.put_value(GLOBAL, VERSION_KEY, os.urandom(8).hex())
 
 
 # Rules as last read, per runtime, with the version they were read at. Every call
@@ -254,20 +268,23 @@ def _current(rt: Runtime) -> list[dict[str, Any]]:
     cached = _cache.get(rt)
     if cached is not None and cached[0] == version:
         return cached[1]
-    current = rules(rt)
+    current = _stored(rt)
     _cache[rt] = (version, current)
     return current
 
 
-def _reset_state(rt: Runtime, rule: dict[str, Any]) -> None:
-    rt.store.put_value(GLOBAL, keys.fault(rule["id"], "calls"), 0)
-    rt.store.put_value(GLOBAL, keys.fault(rule["id"], "fired"), 0)
-    if rule["times"] is not None:
-        rt.store.put_value(GLOBAL, keys.fault(rule["id"], "left"), rule["times"])
+def _key(rule: dict[str, Any], what: str) -> str:
+    # Counters belong to one stored instance of a rule (its sequence number), so a rule
+    # added again under the same id starts from zero and nothing needs resetting.
+    return keys.fault(rule["id"], rule["_seq"], what)
 
 
 def add(rt: Runtime, given: list[Any], *, replace: bool = False) -> list[dict[str, Any]]:
-    """Append (or replace the list with) validated rules; returns the stored rules."""
+    """Append (or replace the list with) validated rules; returns the stored rules.
+
+    One atomic store operation inserts every rule or none (an id already stored is
+    refused), so concurrent control calls never lose a rule.
+    """
     if not isinstance(given, list):
         raise FaultRuleError("rules must be a list")
     new = []
@@ -276,48 +293,52 @@ def add(rt: Runtime, given: list[Any], *, replace: bool = False) -> list[dict[st
             new.append(normalise(rule))
         except FaultRuleError as exc:
             raise FaultRuleError(f"rule {index}: {exc.message}") from exc
-    current = [] if replace else rules(rt)
-    taken = {r["id"] for r in current}
+    taken = set() if replace else {r["id"] for r in _current(rt)}
+    named = {r["id"] for r in new if "id" in r}
     for rule in new:
         if "id" not in rule:
             rule["id"] = f"rule-{rt.store.next_seq(GLOBAL, keys.FAULT_RULE_SEQ)}"
-            while rule["id"] in taken:
+            while rule["id"] in taken or rule["id"] in named:
                 rule["id"] = f"rule-{rt.store.next_seq(GLOBAL, keys.FAULT_RULE_SEQ)}"
-        if rule["id"] in taken:
-            raise FaultRuleError(f"a rule with id '{rule['id']}' already exists")
         taken.add(rule["id"])
-        _reset_state(rt, rule)
-    stored = current + [{"id": r["id"], **{k: v for k, v in r.items() if k != "id"}}
-                        for r in new]
-    _save(rt, stored)
-    return stored
+    items = [(r["id"], {"id": r["id"], **{k: v for k, v in r.items() if k != "id"}})
+             for r in new]
+    try:
+        rt.store.insert_many(GLOBAL, RULE_KIND, items, replace=replace)
+    except KeyError:
+        ids = [rid for rid, _ in items]
+        clash = next((rid for rid in ids if ids.count(rid) > 1), None) or next(
+            (rid for rid in ids if rt.store.get(GLOBAL, RULE_KIND, rid)), ids[0])
+        raise FaultRuleError(f"a rule with id '{clash}' already exists") from None
+    _changed(rt)
+    return rules(rt)
 
 
 def delete(rt: Runtime, rule_id: str) -> bool:
-    """Remove one rule; True if it existed."""
-    current = rules(rt)
-    kept = [r for r in current if r["id"] != rule_id]
-    _save(rt, kept)
-    return len(kept) != len(current)
+    """Remove one rule (one atomic store operation); True if it existed."""
+    removed = rt.store.delete(GLOBAL, RULE_KIND, rule_id) is not None
+    _changed(rt)
+    return removed
 
 
 def clear(rt: Runtime) -> None:
     """Remove every rule."""
-    _save(rt, [])
+    rt.store.insert_many(GLOBAL, RULE_KIND, [], replace=True)
+    _changed(rt)
 
 
 def _state(rt: Runtime, rule: dict[str, Any]) -> dict[str, Any]:
-    calls = int(rt.store.value(GLOBAL, keys.fault(rule["id"], "calls")))
-    fired = int(rt.store.value(GLOBAL, keys.fault(rule["id"], "fired")))
+    calls = int(rt.store.value(GLOBAL, _key(rule, "calls")))
+    fired = int(rt.store.value(GLOBAL, _key(rule, "fired")))
     left = (None if rule["times"] is None
-            else int(rt.store.value(GLOBAL, keys.fault(rule["id"], "left"))))
-    return {**rule, "calls": calls, "fired": fired, "remaining": left,
+            else rule["times"] + int(rt.store.value(GLOBAL, _key(rule, "spent"))))
+    return {**_public(rule), "calls": calls, "fired": fired, "remaining": left,
             "exhausted": left == 0}
 
 
 def report(rt: Runtime) -> list[dict[str, Any]]:
     """Every rule with what it has consumed: matching calls, times fired, budget left."""
-    return [_state(rt, r) for r in rules(rt)]
+    return [_state(rt, r) for r in _stored(rt)]
 
 
 def unconsumed(rt: Runtime) -> list[dict[str, Any]]:
@@ -437,13 +458,14 @@ def decide(rt: Runtime, call: Call, header_rule: dict[str, Any] | None = None) -
     for rule in _current(rt):
         if not _static_match(rule["match"], rule["effect"], call):
             continue
-        n = int(rt.store.add(GLOBAL, keys.fault(rule["id"], "calls"), 1)[1])
+        n = int(rt.store.add(GLOBAL, _key(rule, "calls"), 1)[1])
         if not _chosen(rt, rule, n):
             continue
+        # Consuming one use is one add with a floor: -spent may not pass -times.
         if rule["times"] is not None and not rt.store.add(
-                GLOBAL, keys.fault(rule["id"], "left"), -1, floor=0)[0]:
+                GLOBAL, _key(rule, "spent"), -1, floor=-rule["times"])[0]:
             continue  # budget spent: the rule no longer fires
-        rt.store.add(GLOBAL, keys.fault(rule["id"], "fired"), 1)
+        rt.store.add(GLOBAL, _key(rule, "fired"), 1)
         return Fired(rule["id"], rule["effect"], n)
     return None
 

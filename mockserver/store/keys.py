@@ -31,6 +31,9 @@ WORKFLOW = "workflow"  # a published workflow, seeded once per tenant (resources
 WORKFLOW_INVOCATION = "workflow_invocation"  # one workflow run (resources.workflows)
 REALTIME_SESSION = "realtime_session"  # a realtime avatar session (resources.realtime)
 CONVERSATION = "conversation"  # the transcript of a consumed session (resources.realtime)
+# Under GLOBAL: one fault rule; records in insertion order are the evaluation order, so
+# adding, removing and replacing rules are single atomic store operations (faults).
+FAULT_RULE = "fault_rule"
 
 
 def router_requests(router_id: str) -> str:
@@ -77,7 +80,6 @@ LIMITS = "limits"  # per-model limit overrides: model -> {max...: n | None} (lim
 WORKFLOWS_SEEDED = "workflows:seeded"  # True once the demo workflows exist (workflows)
 POLICIES = "policies"  # under GLOBAL: named lifecycle policies, name -> policy (control)
 PRICES = "prices"  # under GLOBAL: price overrides, endpoint[:model] -> spec (pricing)
-FAULT_RULES = "faults"  # under GLOBAL: the ordered fault rules (faults)
 FAULT_RULES_VERSION = "faults:version"  # under GLOBAL: token changed on each rule write
 JOURNAL_FLOOR = "journal:floor"  # under GLOBAL: journal entries up to here are cleared
 
@@ -124,10 +126,11 @@ def router_slug(slug: str) -> str:
     return f"router_slug:{slug}"
 
 
-def fault(rule_id: str, what: str) -> str:
+def fault(rule_id: str, instance: int, what: str) -> str:
     """Counter under GLOBAL: a fault rule's ``calls`` (matching calls), ``fired`` and
-    ``left`` (remaining budget) (domain.faults)."""
-    return f"fault:{rule_id}:{what}"
+    ``spent`` (minus the uses consumed) (domain.faults). ``instance`` is the rule
+    record's sequence number, so a rule added again under its id starts from zero."""
+    return f"fault:{rule_id}@{instance}:{what}"
 
 
 # ---------------------------------------------------------------------------

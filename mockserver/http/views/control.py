@@ -31,9 +31,9 @@ from runway_mock.store import keys
 
 bp = Blueprint("control", __name__, url_prefix="/_mock")
 
-# Global settings a reset can keep: name -> store keys under keys.GLOBAL.
-_KEEPABLE = {"faults": (keys.FAULT_RULES,), "policies": (keys.POLICIES,),
-             "prices": (keys.PRICES,)}
+# Global settings a reset can keep: name -> store keys under keys.GLOBAL (fault rules
+# are records, kept separately).
+_KEEPABLE = {"faults": (), "policies": (keys.POLICIES,), "prices": (keys.PRICES,)}
 
 
 @bp.before_request
@@ -134,15 +134,14 @@ def reset() -> Response:
     rt = runtime()
     kept = {key: rt.store.get_value(keys.GLOBAL, key)
             for name in keep for key in _KEEPABLE[name]}
+    rules = faults.rules(rt) if "faults" in keep else []
     rt.store.reset(tenant)
     if tenant is None:
         for key, value in kept.items():
             if value is not None:
                 rt.store.put_value(keys.GLOBAL, key, value)
         if "faults" in keep:
-            rules = faults.rules(rt)
-            faults.clear(rt)
-            faults.add(rt, rules)  # restored with fresh counters
+            faults.add(rt, rules, replace=True)  # restored with fresh counters
     return json_response({"reset": True, "tenant": tenant, "kept": keep})
 
 
