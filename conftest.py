@@ -44,6 +44,18 @@ def pytest_configure(config: Any) -> None:
         raise pytest.UsageError(f"{TEST_STORE} must be memory, sqlite or redis, not {kind!r}")
 
 
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Tests that pick their own backends run once, in the memory run."""
+    kind = os.environ.get(TEST_STORE, "memory")
+    if kind == "memory":
+        return
+    skip = pytest.mark.skip(reason=f"chooses its own store backends: runs in the memory run, "
+                                   f"not again with {TEST_STORE}={kind}")
+    for item in items:
+        if item.get_closest_marker("backends"):
+            item.add_marker(skip)
+
+
 def pytest_unconfigure(config: Any) -> None:
     """Stop the redis-server, if this run started one."""
     _servers.close()

@@ -11,6 +11,8 @@ from runway_mock.testing import runtime_of
 
 from tests.test_store_contract import race
 
+pytestmark = pytest.mark.backends
+
 
 @pytest.fixture(params=["memory", "sqlite", "redis"])
 def rt(request: pytest.FixtureRequest):

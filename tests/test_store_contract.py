@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from runway_mock.store import MemoryStore, store_from_url
 
+pytestmark = pytest.mark.backends
+
 BACKENDS = ("memory", "sqlite", "redis")
 
 

@@ -12,6 +12,8 @@ from runway_mock.config import tenant_of
 
 from tests.served import I2V, auth, kill, start, stop
 
+pytestmark = pytest.mark.backends
+
 KEYS = [f"crash-key-{i}" for i in range(4)]
 # Tasks never finish during the test (nothing settles), limits and credits are lifted.
 OPTIONS = ("--tier", "5", "--credits", "10000000", "--time-scale", "1000", "--seed", "3")

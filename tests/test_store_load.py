@@ -19,6 +19,8 @@ from runway_mock.config import tenant_of
 
 from tests.served import I2V, auth, start, stop
 
+pytestmark = pytest.mark.backends
+
 KEYS = [f"load-key-{i}" for i in range(4)]
 LIMITED = KEYS[0]  # this tenant may run 2 tasks at once: the rest wait THROTTLED
 LOAD_SECONDS = 6.0
