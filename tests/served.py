@@ -39,7 +39,9 @@ def start(store: str, *args: str, timeout: float = 60.0) -> tuple[subprocess.Pop
                 found.set()
         found.set()
 
-    threading.Thread(target=read, daemon=True).start()
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    proc.reader = reader  # type: ignore[attr-defined]
     if not found.wait(timeout) or not any("serving the Runway API at " in x for x in lines):
         kill(proc)
         raise RuntimeError("runway-mock serve did not start:\n" + "".join(lines))
@@ -56,7 +58,10 @@ def kill(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=15)
-    if proc.stdout is not None:
+    reader = getattr(proc, "reader", None)
+    if reader is not None:
+        reader.join(timeout=10)  # the pipe ends with the process group
+    if proc.stdout is not None and (reader is None or not reader.is_alive()):
         proc.stdout.close()
 
 

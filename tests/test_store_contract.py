@@ -444,3 +444,49 @@ def test_commit_guarded_by_a_version_loses_no_write_under_threads(store):
     assert store.get_value("t", "slots") == {"v": 160}
     assert len(store.set_members("t", "members")) == 160
     assert store.count("t", "k") == 160
+
+
+def test_commit_adds_under_floors_and_requires_its_guarded_records(store):
+    """Adds to one key count together against its floor; a guard that fails (or names
+    a missing record) changes nothing."""
+    store.add("t", "balance", 10)
+    store.insert("t", "task", "a", {"state": "ACTIVE"})
+    assert not store.commit("t", add=[("balance", -6, 0), ("balance", -6, 0)],
+                            insert=[("ledger", "1", {})])
+    assert store.value("t", "balance") == 10 and store.get("t", "ledger", "1") is None
+    assert not store.commit("t", guard=[("task", "a", {"state": "DONE"})],
+                            add=[("balance", 1, None)])
+    assert not store.commit("t", guard=[("task", "zzz", {})], add=[("balance", 1, None)])
+    assert store.value("t", "balance") == 10
+    assert store.commit("t", guard=[("task", "a", {"state": "ACTIVE"})],
+                        update=[("task", "a", {"state": "DONE"}, None)],
+                        add=[("balance", -4, 0), ("spent", 4, None)],
+                        insert=[("ledger", "1", {"credits": 4})])
+    assert store.value("t", "balance") == 6 and store.value("t", "spent") == 4
+    assert store.get("t", "task", "a")["state"] == "DONE"
+    assert store.get("t", "ledger", "1")["credits"] == 4
+
+
+def test_guarded_commits_settle_a_record_once_under_threads(store):
+    """Racing settles of one record: exactly one commit wins and adds its refund."""
+    for n in range(5):
+        store.insert("t", "task", f"x{n}", {"state": "ACTIVE"})
+    for n in range(5):
+        done = race(6, lambda _i, n=n: store.commit(
+            "t", guard=[("task", f"x{n}", {"state": "ACTIVE"})],
+            update=[("task", f"x{n}", {"state": "DONE"}, None)],
+            add=[("refunded", 7, None)]))
+        assert done.count(True) == 1
+    assert store.value("t", "refunded") == 35
+
+
+def test_charges_under_a_floor_never_overspend_under_threads(store):
+    """Racing commits that charge with a floor and insert a ledger entry: the balance
+    never goes below zero and every charge has its entry."""
+    store.add("t", "balance", 100)
+    won = race(8, lambda i: [store.commit("t", add=[("balance", -3, 0), ("charged", 3, None)],
+                                          insert=[("ledger", f"{i}-{j}", {"credits": 3})])
+                             for j in range(10)])
+    assert sum(ok for r in won for ok in r) == 33
+    assert store.value("t", "balance") == 1 and store.value("t", "charged") == 99
+    assert store.count("t", "ledger") == 33

@@ -248,12 +248,15 @@ def create(rt: Runtime, tenant: str, *, endpoint: str, row: ModelRow,
         "state": ACTIVE,
     }
     hour = limits.reserve_daily(rt, tenant, row.billed_as)
+    pay = ledger.NOTHING
     if charge:
-        try:
-            ledger.charge(rt, tenant, quote.estimated, model=row.billed_as, task_id=task_id)
-        except ledger.InsufficientCredits:
+        if ledger.short_of(rt, tenant, quote.estimated):
             limits.unreserve(rt, tenant, row.billed_as, hour)
-            raise
+            raise ledger.insufficient(rt, tenant, quote.estimated)
+        # Committed with the task itself: a task is never stored uncharged, nor a charge
+        # made for a task that is not stored, even if the process dies in between.
+        pay = ledger.charge_writes(rt, tenant, quote.estimated, model=row.billed_as,
+                                   task_id=task_id)
         record["charged"] = quote.estimated
     spans = _spans(rt, task_id, row, policy["transition"])
     use = _occupies(record)
@@ -272,8 +275,13 @@ def create(rt: Runtime, tenant: str, *, endpoint: str, row: ModelRow,
         guard = {slots_key: slots} if new_slots is not None else None
         if rt.store.commit(tenant, expect=guard,
                            values={slots_key: new_slots} if new_slots is not None else None,
-                           insert=[(KIND, task_id, record)], set_add=joins):
+                           add=pay.add, insert=[*pay.insert, (KIND, task_id, record)],
+                           set_add=joins):
             return record
+        if pay.add and ledger.short_of(rt, tenant, quote.estimated):
+            # Another create spent the credits first.
+            limits.unreserve(rt, tenant, row.billed_as, hour)
+            raise ledger.insufficient(rt, tenant, quote.estimated)
     raise _busy()
 
 
@@ -323,15 +331,19 @@ def _settle(rt: Runtime, tenant: str, task: dict[str, Any], status: str,
     timed = _occupies(task) == "timed"
     done = min(now, task.get("t_done", now)) if timed else now
     changes = {"state": status, "cost": cost, "finishedAt": done}
-    updated = rt.store.update(tenant, KIND, task["id"], changes, expect={"state": ACTIVE})
-    if updated is None:
+    back = ledger.refund_writes(rt, tenant, int(task["charged"]) - cost,
+                                model=task["billedAs"], task_id=task["id"],
+                                reason=f"task {status.lower()}")
+    # The state change and its refund in one step, only while the task is ACTIVE.
+    settled = rt.store.commit(tenant, guard=[(KIND, task["id"], {"state": ACTIVE})],
+                              update=[(KIND, task["id"], changes, None)], add=back.add,
+                              insert=back.insert)
+    stored = rt.store.get(tenant, KIND, task["id"])
+    if not settled:
         # Another reader settled (or deleted) it first; use what is stored now.
-        return rt.store.get(tenant, KIND, task["id"]) or {**task, **changes}
+        return stored or {**task, **changes}
+    updated = stored or {**task, **changes}
     rt.store.set_remove(tenant, ACTIVE_SET, task["id"])
-    refund = int(task["charged"]) - cost
-    if refund > 0:
-        ledger.refund(rt, tenant, refund, model=task["billedAs"], task_id=task["id"],
-                      reason=f"task {status.lower()}")
     # A timed task frees its slot exactly when planned; others free it early.
     _leave_lane(rt, tenant, task, early=not timed)
     for hook in _on_settle:

@@ -19,6 +19,10 @@ Insert = tuple[str, str, dict[str, Any]]
 Update = tuple[str, str, dict[str, Any], dict[str, Any] | None]
 # One set member added inside a commit: (set name, member).
 SetAdd = tuple[str, str]
+# One number added to inside a commit: (key, delta, floor or None).
+Add = tuple[str, float, float | None]
+# One record a commit requires: (kind, id, expect); it must exist and match.
+Guard = tuple[str, str, dict[str, Any]]
 
 
 class Store(Protocol):
@@ -107,11 +111,14 @@ class Store(Protocol):
 
     def commit(self, tenant: str, *, expect: Mapping[str, Any] | None = None,
                values: Mapping[str, Any] | None = None, insert: Sequence[Insert] = (),
-               update: Sequence[Update] = (), set_add: Sequence[SetAdd] = ()) -> bool:
+               update: Sequence[Update] = (), set_add: Sequence[SetAdd] = (),
+               add: Sequence[Add] = (), guard: Sequence[Guard] = ()) -> bool:
         """All or nothing, in one step: if every plain value named in ``expect`` equals
-        the value given (compared as JSON; a missing value equals None), write
-        ``values``, insert the records, apply the updates and add the set members, and
-        return True; otherwise change nothing and return False.
+        the value given (compared as JSON; a missing value equals None), every record
+        named in ``guard`` exists and matches its expect, and no ``add`` would take its
+        number below its floor (several adds to one key count together), write
+        ``values``, make the adds, insert the records, apply the updates and add the set
+        members, and return True; otherwise change nothing and return False.
 
         An update whose own ``expect`` does not match (or whose record is gone) is
         skipped, as ``update`` would; inserting an id that exists raises KeyError and

@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from runway_mock.store.base import Insert, SetAdd, Update
+from runway_mock.store.base import Add, Guard, Insert, SetAdd, Update
 
 
 class _Tenant:
@@ -282,17 +282,28 @@ class MemoryStore:
 
     def commit(self, tenant: str, *, expect: Mapping[str, Any] | None = None,
                values: Mapping[str, Any] | None = None, insert: Sequence[Insert] = (),
-               update: Sequence[Update] = (), set_add: Sequence[SetAdd] = ()) -> bool:
+               update: Sequence[Update] = (), set_add: Sequence[SetAdd] = (),
+               add: Sequence[Add] = (), guard: Sequence[Guard] = ()) -> bool:
         with self._lock:
             t = self._t(tenant)
             if any(t.values.get(key) != want for key, want in (expect or {}).items()):
                 return False
+            for kind, rid, want in guard:
+                rec = t.kinds.get(kind, {}).get(rid)
+                if rec is None or not _matches(rec, want):
+                    return False
+            sums: dict[str, float] = {}
+            for key, delta, floor in add:
+                sums[key] = sums.get(key, t.values.get(key, 0)) + delta
+                if floor is not None and sums[key] < floor:
+                    return False
             fresh = [(kind, rid) for kind, rid, _ in insert]
             for i, (kind, rid) in enumerate(fresh):
                 if rid in t.kinds.get(kind, ()) or (kind, rid) in fresh[:i]:
                     raise KeyError(f"{kind} {rid} exists")
             for key, value in (values or {}).items():
                 t.values[key] = copy.deepcopy(value)
+            t.values.update(sums)
             for kind, rid, record in insert:
                 _insert(t, kind, rid, record)
             for kind, rid, changes, want in update:

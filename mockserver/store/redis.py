@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
-from runway_mock.store.base import Insert, SetAdd, Update
+from runway_mock.store.base import Add, Guard, Insert, SetAdd, Update
 
 DEFAULT_NAMESPACE = "runway-mock"
 _MISSING = "\x00missing"
@@ -211,9 +211,10 @@ return 1
 """
 
 
-# ARGV: tenant, JSON plan {check, values, insert, update, sets} (see RedisStore.commit).
+# ARGV: tenant, JSON plan {check, adds, values, insert, update, sets} (RedisStore.commit).
 # Every hash field in "check" must still hold the JSON read (or be missing); then every
-# write is applied. 0: something changed since it was read; -1: an insert id exists.
+# write is applied. 0: something changed since it was read; -1: an insert id exists;
+# 2: an add would pass its floor.
 _COMMIT = """
 local tenant = ARGV[1]
 local plan = cjson.decode(ARGV[2])
@@ -221,6 +222,12 @@ for _, c in ipairs(plan.check) do
   local cur = redis.call('HGET', c[1], c[2])
   if not cur then cur = '""" + _MISSING + """' end
   if cur ~= c[3] then return 0 end
+end
+local sums = {}
+for _, a in ipairs(plan.adds) do
+  local cur = sums[a[1]] or tonumber(redis.call('HGET', plan.vals, a[1]) or '0')
+  sums[a[1]] = cur + tonumber(a[2])
+  if a[3] ~= '' and sums[a[1]] < tonumber(a[3]) then return 2 end
 end
 local seen = {}
 for _, ins in ipairs(plan.insert) do
@@ -230,6 +237,7 @@ for _, ins in ipairs(plan.insert) do
 end
 redis.call('SADD', plan.tenants, tenant)
 for _, v in ipairs(plan.values) do redis.call('HSET', plan.vals, v[1], v[2]) end
+for _, a in ipairs(plan.adds) do redis.call('HINCRBYFLOAT', plan.vals, a[1], a[2]) end
 for _, ins in ipairs(plan.insert) do
   local seq = redis.call('HINCRBY', plan.counters, '_seq', 1)
   local body = ins[5]
@@ -413,7 +421,8 @@ class RedisStore:
 
     def commit(self, tenant: str, *, expect: Mapping[str, Any] | None = None,
                values: Mapping[str, Any] | None = None, insert: Sequence[Insert] = (),
-               update: Sequence[Update] = (), set_add: Sequence[SetAdd] = ()) -> bool:
+               update: Sequence[Update] = (), set_add: Sequence[SetAdd] = (),
+               add: Sequence[Add] = (), guard: Sequence[Guard] = ()) -> bool:
         vals = self._t(tenant, "v")
         expect = dict(expect or {})
         while True:
@@ -425,6 +434,12 @@ class RedisStore:
                     if (None if raw is None else json.loads(raw)) != want:
                         return False
                     check.append([vals, key, _MISSING if raw is None else raw])
+            for kind, rid, want in guard:
+                key = self._t(tenant, f"r:{kind}")
+                raw = self._r.hget(key, rid)
+                if raw is None or not matches(json.loads(raw), want):
+                    return False
+                check.append([key, rid, raw])
             updates = []
             for kind, rid, changes, want in update:
                 key = self._t(tenant, f"r:{kind}")
@@ -442,6 +457,7 @@ class RedisStore:
                 "counters": self._t(tenant, "c"), "kinds": self._t(tenant, "kinds"),
                 "setnames": self._t(tenant, "sets"),
                 "values": [[k, _dumps(v)] for k, v in (values or {}).items()],
+                "adds": [[k, repr(d), "" if f is None else repr(f)] for k, d, f in add],
                 "insert": [[self._t(tenant, f"r:{kind}"), self._t(tenant, f"o:{kind}"), kind,
                             rid, _dumps({k: v for k, v in rec.items() if k != "_seq"})]
                            for kind, rid, rec in insert],
@@ -454,6 +470,8 @@ class RedisStore:
                 raise KeyError("a record inserted by this commit exists")
             if done == 1:
                 return True
+            if done == 2:
+                return False  # an add would have passed its floor
 
     # -- sets --------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from runway_mock.store.base import Insert, SetAdd, Update
+from runway_mock.store.base import Add, Guard, Insert, SetAdd, Update
 
 SYNCHRONOUS = ("normal", "full")
 # How long an operation waits for another process's write before failing (ms).
@@ -321,13 +321,26 @@ class SqliteStore:
 
     def commit(self, tenant: str, *, expect: Mapping[str, Any] | None = None,
                values: Mapping[str, Any] | None = None, insert: Sequence[Insert] = (),
-               update: Sequence[Update] = (), set_add: Sequence[SetAdd] = ()) -> bool:
+               update: Sequence[Update] = (), set_add: Sequence[SetAdd] = (),
+               add: Sequence[Add] = (), guard: Sequence[Guard] = ()) -> bool:
         with self._tx(immediate=True) as conn:
             for key, want in (expect or {}).items():
                 if self._val(conn, tenant, key) != want:
                     return False
+            for kind, rid, want in guard:
+                found = self._record(self._get_row(conn, tenant, kind, rid))
+                if found is None or not matches(found, want):
+                    return False
+            sums: dict[str, float] = {}
+            for key, delta, floor in add:
+                base = sums[key] if key in sums else (self._val(conn, tenant, key) or 0)
+                sums[key] = base + delta
+                if floor is not None and sums[key] < floor:
+                    return False
             for key, value in (values or {}).items():
                 self._put(conn, tenant, key, value)
+            for key, total in sums.items():
+                self._put(conn, tenant, key, total)
             for kind, rid, record in insert:
                 self._insert(conn, tenant, kind, rid, record)  # KeyError rolls back
             for kind, rid, changes, want in update:
