@@ -135,10 +135,15 @@ class Str(Spec):
     pattern: str | None = None
     doc: str = ""
     nullable: bool = False
+    # JSON Schema formats the value must have one of ("date", "date-time"), checked too.
+    formats: tuple[str, ...] = ()
 
     def _check(self, value: Any, path: Path, ctx: Context) -> list[Issue]:
         if not isinstance(value, str):
             return _wrong_type("string", value, path)
+        if self.formats and not any(_has_format(f, value) for f in self.formats):
+            kind = "date" if self.formats == ("date",) else "datetime"
+            return [issue("invalid_string", path, f"Invalid {kind}", validation=kind)]
         n = utf16_len(value)
         if self.min_len is not None and n < self.min_len:
             return [
@@ -174,14 +179,46 @@ class Str(Spec):
             s["maxLength"] = self.max_len
         if self.pattern is not None:
             s["pattern"] = f"^(?:{self.pattern})$"
+        if len(self.formats) == 1:
+            s["format"] = self.formats[0]
+        elif self.formats:
+            s["anyOf"] = [{"format": f} for f in self.formats]
         if self.doc:
             s["description"] = self.doc
+        if self.max_len is not None or self.min_len is not None:
+            s["description"] = (s.get("description", "") + " " + _UTF16_NOTE).strip()
         return _with_null(s, self.nullable)
+
+
+_UTF16_NOTE = ("Lengths count UTF-16 code units, as JavaScript's String.length does: a "
+               "character beyond the Basic Multilingual Plane (an emoji) counts twice.")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _has_format(fmt: str, value: str) -> bool:
+    """Whether ``value`` is a valid ``fmt`` (JSON Schema's "date" or "date-time")."""
+    from datetime import date, datetime
+
+    try:
+        if fmt == "date":
+            return bool(_DATE.fullmatch(value)) and date.fromisoformat(value) is not None
+        if fmt == "date-time":
+            head = value[:10]
+            return (bool(_DATE.fullmatch(head)) and value[10:11] in ("T", "t")
+                    and datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
+                    is not None)
+    except ValueError:
+        return False
+    return True
 
 
 def utf16_len(text: str) -> int:
     """Length as JavaScript's ``String.length`` counts it (surrogate pairs count twice)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    if text.isascii():
+        return len(text)
+    # Encoding runs in C (a 5 MiB data URI is measured in milliseconds); lone surrogates,
+    # which JSON strings may hold, count one unit each, as in JavaScript.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 @dataclass(frozen=True)
@@ -356,21 +393,37 @@ class Media(Spec):
         return []
 
     def json_schema(self) -> dict[str, Any]:
-        kinds = "|".join(self.kinds)
         s: dict[str, Any] = {
             "type": "string",
             "minLength": URI_MIN,
             "description": self.doc or (
-                f"A {'/'.join(self.kinds)} input: an HTTPS URL (max {HTTPS_MAX} characters), "
-                "a runway:// URI from an upload, or a base64 data URI (max 5 MiB)."
+                f"A {'/'.join(self.kinds)} input: an HTTPS URL on a domain name (not an IP "
+                f"address; max {HTTPS_MAX} characters), a runway:// URI of an upload this "
+                "key made (POST /v1/uploads), or a base64 data URI of that media kind "
+                "(max 5 MiB)."
             ),
             "anyOf": [
-                {"pattern": "^https://", "maxLength": HTTPS_MAX},
+                {"pattern": HTTPS_PATTERN, "maxLength": HTTPS_MAX},
                 {"pattern": "^runway://", "maxLength": RUNWAY_URI_MAX},
-                {"pattern": f"^data:({kinds})/", "maxLength": DATA_URI_MAX},
+                {"pattern": data_uri_pattern(self.kinds), "maxLength": DATA_URI_MAX},
             ],
         }
         return _with_null(s, self.nullable)
+
+
+# The rules of ``media_problem`` as ECMA-262 patterns, for the OpenAPI document.
+_LABEL_PATTERN = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+HTTPS_PATTERN = (
+    r"^https://(?:[^/?#]*@)?(?!(?:\d{1,3}\.){3}\d{1,3}(?:[:/?#]|$))"
+    rf"{_LABEL_PATTERN}(?:\.{_LABEL_PATTERN})+(?::[^/?#:@]*)?(?:[/?#][\s\S]*)?$"
+)
+
+
+def data_uri_pattern(kinds: Sequence[str]) -> str:
+    """The data URIs ``media_problem`` accepts for ``kinds``, as one pattern."""
+    param = "[A-Za-z0-9=.+-]"
+    return (rf"^data:(?:{'|'.join(kinds)})/[A-Za-z0-9.+-]+(?:;{param}+)*;base64{param}*"
+            rf"(?:;{param}+)*,(?:[A-Za-z0-9+/]+={{0,2}}|={{1,2}})$")
 
 
 _IP_HOST = re.compile(r"^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\])$")
@@ -382,7 +435,7 @@ _DATA_URI = re.compile(r"^data:([a-z]+)/([A-Za-z0-9.+-]+)((?:;[A-Za-z0-9=.+-]+)*
 def media_problem(value: str, kinds: Sequence[str]) -> str | None:
     """Why ``value`` is not a usable media reference of one of ``kinds``, or None."""
     if value.startswith("https://"):
-        if len(value) < URI_MIN or len(value) > HTTPS_MAX:
+        if not URI_MIN <= utf16_len(value) <= HTTPS_MAX:  # counted as JavaScript counts
             return f"HTTPS URLs must be between {URI_MIN} and {HTTPS_MAX} characters"
         rest = value[len("https://"):]
         host = re.split(r"[/?#]", rest, maxsplit=1)[0]
@@ -397,11 +450,11 @@ def media_problem(value: str, kinds: Sequence[str]) -> str | None:
             return "Invalid URL: the host could not be parsed"
         return None
     if value.startswith("runway://"):
-        if len(value) < URI_MIN or len(value) > RUNWAY_URI_MAX:
+        if not URI_MIN <= utf16_len(value) <= RUNWAY_URI_MAX:
             return f"runway:// URIs must be between {URI_MIN} and {RUNWAY_URI_MAX} characters"
         return None
     if value.startswith("data:"):
-        if len(value) > DATA_URI_MAX:
+        if utf16_len(value) > DATA_URI_MAX:
             return "Data URIs must be at most 5 MiB"
         m = _DATA_URI.match(value)
         if not m:
@@ -496,7 +549,42 @@ class Obj(Spec):
             s["minProperties"] = self.min_props
         if self.doc:
             s["description"] = self.doc
+        if self.rules:
+            said = "; ".join(rule_text(rule) for rule in self.rules)
+            s["description"] = (s.get("description", "") + " Cross-field rules (checked once "
+                                f"every field is valid; a refusal names the field): {said}."
+                                ).strip()
         return _with_null(s, self.nullable)
+
+
+def rule_text(rule: Rule) -> str:
+    """A rule in words for the OpenAPI document: its own docstring, or its builder's with
+    the field names it was built with (``required_if(promptText): ...``)."""
+    doc = (getattr(rule, "__doc__", None) or "").strip()
+    name = getattr(rule, "__qualname__", "rule")
+    builder = name.split(".<locals>", 1)[0] if ".<locals>" in name else None
+    if not doc and builder:
+        outer = getattr(rule, "__globals__", {}).get(builder)
+        doc = (getattr(outer, "__doc__", None) or "").strip()
+    args = []
+    code = getattr(rule, "__code__", None)
+    names = code.co_freevars if code is not None else ()
+    for var, cell in zip(names, getattr(rule, "__closure__", None) or (), strict=False):
+        try:
+            value = cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+        terms = getattr(value, "terms", None)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            args.append(f"{var}={value!r}")
+        elif isinstance(value, (tuple, list)) and value and all(isinstance(v, str)
+                                                                 for v in value):
+            args.append(f"{var}={'|'.join(value)}")
+        elif isinstance(terms, tuple):
+            args.append(f"{var}=when " + ", ".join(f"{k} is {v!r}" for k, v in terms))
+    head = f"{builder or name}({', '.join(args)})" if args else (builder or name)
+    first = doc.splitlines()[0].rstrip(".") if doc else ""
+    return f"{head}: {first}" if first else head
 
 
 def expected_name(spec: Spec) -> str:

@@ -31,6 +31,7 @@ from runway_mock.schema import (
     Tagged,
     opt,
     req,
+    utf16_len,
 )
 
 # ---------------------------------------------------------------------------
@@ -475,7 +476,8 @@ def estimate_credits(row: ModelRow, body: Mapping[str, Any],
         units = count
     elif price.unit == "chars":
         text = merged.get("promptText") or ""
-        units = max(1, math.ceil(len(text) / price.per)) if isinstance(text, str) else 1
+        # Characters as the API (a JavaScript stack) counts them: UTF-16 code units.
+        units = max(1, math.ceil(utf16_len(text) / price.per)) if isinstance(text, str) else 1
     elif price.unit == "input_second":
         secs = input_seconds(merged) if input_seconds else 60.0
         units = secs / price.per

@@ -6,7 +6,7 @@ import json
 import logging
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from runway_mock.errors import DOC_URL, ApiError, ValidationFailed
 from runway_mock.http.wire import json_response, runtime
 from werkzeug.exceptions import HTTPException
@@ -118,10 +118,31 @@ def render_http_error(err: HTTPException) -> Response:
         message = f"Method {request.method} is not allowed for {request.path}."
     resp = json_response(_with_doc_url({"error": message},
                                        runtime().config.error_wording == "captured"), status)
-    allowed = getattr(err, "valid_methods", None)
-    if status == 405 and allowed:
-        resp.headers["Allow"] = ", ".join(allowed)
+    if status == 405:
+        resp.headers["Allow"] = ", ".join(allowed_methods())
     return resp
+
+
+def allowed_methods() -> list[str]:
+    """The methods of the route that owns the request's path, for ``Allow``.
+
+    A path can match several routes (``/v1/voices/preview`` is also ``/v1/voices/<id>``);
+    werkzeug would list the methods of all of them. The owner is the route with the
+    fewest variables among those that match (routing prefers static segments); each
+    method of it may be a rule of its own.
+    """
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    rules = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        try:
+            rule, _args = adapter.match(method=method, return_rule=True)
+        except HTTPException:
+            continue
+        rules.append(rule)
+    if not rules:
+        return []
+    owner = min(rules, key=lambda r: len(r.arguments)).rule
+    return sorted({m for r in rules if r.rule == owner for m in r.methods or ()})
 
 
 def render_unexpected(err: Exception) -> Response:

@@ -18,6 +18,7 @@ from runway_mock.config import API_VERSION, Runtime, tenant_of
 from runway_mock.domain import faults, journal, policies, tasks
 from runway_mock.errors import BadRequest, Forbidden, Unauthorized
 from runway_mock.http.access_log import ENTRY_KEY
+from runway_mock.http.errors import allowed_methods
 from runway_mock.http.wire import (
     caller,
     created,
@@ -47,6 +48,7 @@ def install(app: Flask) -> None:
     """Register the hooks on ``app`` (before its blueprints, so they run first)."""
     app.before_request(journal_start)
     app.before_request(refuse_odd_paths)
+    app.before_request(answer_options)
     app.before_request(authenticate)
     app.before_request(inject_fault)
     # after_request hooks run in reverse: the journal sees the view's response before a
@@ -68,6 +70,15 @@ def refuse_odd_paths() -> None:
     path = raw.partition("?")[0] if raw else request.environ.get("PATH_INFO", "")
     if "%2f" in path.lower() or path.startswith("//"):
         raise NoRoute()  # rendered like any unrouted path
+
+
+def answer_options() -> Response | None:
+    """OPTIONS lists the methods of the route that owns the path, needing no key."""
+    if request.method != "OPTIONS" or request.url_rule is None:
+        return None
+    resp = Response(status=200)
+    resp.headers["Allow"] = ", ".join(allowed_methods())
+    return resp
 
 
 def authenticate() -> None:

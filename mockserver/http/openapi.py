@@ -43,6 +43,7 @@ from runway_mock.schema import (
     Tagged,
     opt,
     req,
+    validate,
 )
 
 _CONVERTER = re.compile(r"<(?:([^:<>]+):)?([^<>]+)>")
@@ -206,7 +207,57 @@ def _path_of(rule: str) -> tuple[str, list[tuple[str, str]]]:
     return _CONVERTER.sub(lambda m: "{" + m.group(2) + "}", rule), params
 
 
-def _operation(op: Op, params: list[tuple[str, str]], op_id: str) -> dict[str, Any]:
+# The statuses every operation of a family may answer besides its success, and why.
+_V1_ERRORS = (
+    ("400", "Invalid request: a validation failure (with issues), a bad header or body."),
+    ("401", "No API key, or (with --api-keys) a key that is not a tenant."),
+    ("403", "Emulator only: the X-Runway-Mock-Fault header is refused on an exposed "
+            "emulator without the admin token."),
+    ("404", "No such resource for this key, or it was deleted."),
+    ("409", "The resource's state forbids this now (a taken slug, a session not ready, "
+            "a task already finished)."),
+    ("413", "The request body is over the size limit."),
+    ("429", "A daily task limit was reached."),
+)
+_CONTROL_ERRORS = (
+    ("400", "The body or query is not what this control route takes."),
+    ("401", "The admin token is required and was not given."),
+    ("403", "The control API is disabled: exposed beyond loopback without an admin token."),
+    ("404", "No such rule, task, tenant or model."),
+    ("409", "The task's state forbids this now."),
+    ("413", "The request body is over the size limit."),
+)
+_FILE_ERRORS = (
+    ("400", "The upload form is incomplete or malformed."),
+    ("403", "The link or upload policy is forged or expired."),
+    ("404", "No such file or upload."),
+    ("413", "The upload is over the size limit."),
+)
+
+
+def _errors_of(path: str) -> tuple[tuple[str, str], ...]:
+    if path.startswith("/v1/"):
+        return _V1_ERRORS
+    if path.startswith("/_mock/"):
+        return _CONTROL_ERRORS
+    if path.startswith(("/_artifacts/", "/_media/", "/_uploads/")):
+        return _FILE_ERRORS
+    return ()
+
+
+def _security(path: str, admin: bool) -> list[dict[str, list[str]]] | None:
+    """The operation's own security, where it differs from the document's (a tenant key)."""
+    if path.startswith("/v1/"):
+        return None
+    if path.startswith("/_mock/") and path != "/_mock/health" and admin:
+        return [{"adminToken": []}]
+    # Signed links, the upload form target, the document itself and (without an admin
+    # token, on loopback) the control API take no credentials.
+    return []
+
+
+def _operation(op: Op, params: list[tuple[str, str]], op_id: str, *, admin: bool = False
+               ) -> dict[str, Any]:
     parameters: list[dict[str, Any]] = [
         {"name": name, "in": "path", "required": True,
          "schema": {"type": "integer" if conv == "int" else "string"}}
@@ -216,13 +267,18 @@ def _operation(op: Op, params: list[tuple[str, str]], op_id: str) -> dict[str, A
         parameters.append({"name": name, "in": "query", "required": prop.required,
                            "schema": _schema(prop.spec)})
     out: dict[str, Any] = {"operationId": op_id, "summary": op.summary, "tags": [op.tag]}
+    security = _security(op.path, admin)
+    if security is not None:
+        out["security"] = security
     if op.path.startswith("/v1/"):
         parameters.append({"name": "X-Runway-Version", "in": "header", "required": True,
                            "schema": {"type": "string", "const": API_VERSION}})
     if parameters:
         out["parameters"] = parameters
     if op.body is not None:
-        out["requestBody"] = {"required": True, "content": _json(op.body)}
+        # A missing body is read as {}: it is required exactly when {} is not valid.
+        out["requestBody"] = {"required": bool(validate(op.body, {})),
+                              "content": _json(op.body)}
     responses: dict[str, Any] = {}
     if op.status == 204:
         responses["204"] = {"description": "No content."}
@@ -230,10 +286,8 @@ def _operation(op: Op, params: list[tuple[str, str]], op_id: str) -> dict[str, A
         responses[str(op.status)] = {"description": "Success.", "content": _json(op.response)}
     else:
         responses[str(op.status)] = {"description": "Success."}
-    if op.path.startswith("/v1/"):
-        for code, text in (("400", "Invalid request."), ("401", "Missing or bad API key."),
-                           ("404", "Not found."), ("429", "Daily quota reached.")):
-            responses[code] = {"description": text, "content": _json(ERROR)}
+    for code, text in _errors_of(op.path):
+        responses[code] = {"description": text, "content": _json(ERROR)}
     out["responses"] = responses
     return out
 
@@ -247,6 +301,7 @@ def _fallback(method: str, path: str) -> Op:
 
 def document(app: Flask) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every route ``app`` serves."""
+    admin = app.extensions["runway_mock"].config.admin_token is not None
     table = {(op.method, op.path): op for op in (*_task_ops(), *RESOURCE_OPS)}
     paths: dict[str, dict[str, Any]] = {}
     seen_ids: set[str] = set()
@@ -262,7 +317,7 @@ def document(app: Flask) -> dict[str, Any]:
             if op_id in seen_ids:
                 op_id = f"{op_id}_{method.lower()}"
             seen_ids.add(op_id)
-            paths.setdefault(path, {})[method.lower()] = _operation(op, params, op_id)
+            paths.setdefault(path, {})[method.lower()] = _operation(op, params, op_id, admin=admin)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -272,7 +327,14 @@ def document(app: Flask) -> dict[str, Any]:
                            "Routes tagged 'emulator' are the emulator's own.",
         },
         "servers": [{"url": "/"}],
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "components": {"securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer", "description": (
+                "A Runway API key. Any non-empty key is a tenant with its own state "
+                "(deliberately: tests need no set-up), unless the emulator was started "
+                "with --api-keys, when only the listed keys are and others get 401.")},
+            "adminToken": {"type": "http", "scheme": "bearer",
+                           "description": "The emulator's admin token (--admin-token)."},
+        }},
         "security": [{"bearer": []}],
         "paths": paths,
     }

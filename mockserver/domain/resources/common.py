@@ -15,7 +15,7 @@ UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-
 UUID = Str(pattern=UUID_PATTERN, doc="A UUID.")
 # Wire types used only for the emulator's own OpenAPI document.
 DATETIME = Str(doc="ISO-8601 UTC date-time with milliseconds, e.g. 2026-01-01T00:00:00.000Z.")
-DATE = Str(pattern=r"\d{4}-\d{2}-\d{2}", doc="A UTC date, YYYY-MM-DD.")
+DATE = Str(pattern=r"\d{4}-\d{2}-\d{2}", formats=("date",), doc="A UTC date, YYYY-MM-DD.")
 MEDIA_PREFIX = "/_media"
 
 
@@ -131,6 +131,7 @@ def read_media(rt: Runtime, filename: str, token: str) -> tuple[bytes, str]:
 
 DATETIME_QUERY = Str(
     pattern=r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?",
+    formats=("date", "date-time"),
     doc="ISO-8601 date-time (UTC when no offset is given) or date (midnight UTC).",
 )
 

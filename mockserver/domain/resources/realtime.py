@@ -104,7 +104,8 @@ TOOL = Tagged("type", {
     "backend_rpc": tagged_obj("type", "backend_rpc", {**_TOOL_COMMON,
                                                       "timeoutSeconds": opt(Num(0, 300))}),
 }, doc="A tool the avatar may call.")
-_PUBLIC_URL = Str(pattern=r"(wss|https)://[^\s/:?#]+\.[^\s/?#]+([/?#].*)?",
+# ASCII whitespace and [\s\S] spelled out: Python's and JavaScript's \s and "." differ.
+_PUBLIC_URL = Str(pattern=r"(wss|https)://[^ \t\n\r\f\v/:?#]+\.[^ \t\n\r\f\v/?#]+([/?#][\s\S]*)?",
                   doc="A wss:// or https:// URL on a public host.")
 LIVEKIT = Obj({"url": req(_PUBLIC_URL), "token": req(Str(1)), "roomName": req(Str(1)),
                "agentIdentity": opt(Str(1))})

@@ -65,11 +65,11 @@ AwsMarketplaceEnterpriseSubscriptionLinked
 """
 ACTIONS = tuple(_ACTION_WORDS.split())
 
-DATE_FIELD = Str(pattern=r"\d{4}-\d{2}-\d{2}", doc="A UTC date, YYYY-MM-DD.")
+DATE_FIELD = Str(pattern=r"\d{4}-\d{2}-\d{2}", formats=("date",), doc="A UTC date, YYYY-MM-DD.")
 USAGE_QUERY = Obj({
-    "startDate": opt(Str(pattern=r"\d{4}-\d{2}-\d{2}",
+    "startDate": opt(Str(pattern=r"\d{4}-\d{2}-\d{2}", formats=("date",),
                          doc="First day (default: 30 days before today, UTC).")),
-    "beforeDate": opt(Str(pattern=r"\d{4}-\d{2}-\d{2}",
+    "beforeDate": opt(Str(pattern=r"\d{4}-\d{2}-\d{2}", formats=("date",),
                           doc="Day after the last (default: startDate + 30 days; at most "
                               "startDate + 90 days).")),
 }, doc="The date range of a usage report.")
