@@ -52,10 +52,10 @@ def _cross_field_only(response) -> bool:
 
 
 def _is_cross_field(item: dict) -> bool:
-    # A rule's issue is "custom", or "Required" with no expected type: a field the schema
-    # marks optional that another field's value makes required (required_if).
+    # A rule's issue is "custom", or a missing field with no expected type: a field the
+    # schema marks optional that another field's value makes required (required_if).
     return item.get("code") == "custom" or (
-        item.get("message") == "Required" and item.get("expected") == "unknown")
+        item.get("code") == "invalid_type" and item.get("expected") == "unknown")
 
 
 def _message(response) -> str:
