@@ -216,16 +216,9 @@ def test_a_domain_module_importing_flask_is_a_violation():
         "runway_mock.catalog.x (catalog) imports runway_mock.domain.tasks (domain)"]
 
 
-# Cycles known and being removed (issue 9, domain side). Empty this list when they go:
-# the test fails while it names a cycle that no longer exists, so it cannot go stale.
-PENDING_CYCLES: list[list[str]] = [
-    ["runway_mock.domain.resources.avatars", "runway_mock.domain.resources.documents"],
-]
-
-
 def test_no_import_cycles():
     """No two modules of runway_mock import each other, directly or round a loop."""
-    assert cycles(graph()) == PENDING_CYCLES
+    assert cycles(graph()) == []
 
 
 def test_each_layer_imports_only_what_it_may():

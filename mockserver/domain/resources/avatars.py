@@ -179,18 +179,6 @@ def delete(rt: Runtime, tenant: str, avatar_id: str) -> None:
     _link_documents(rt, tenant, avatar_id, removed["documentIds"], [])
 
 
-def detach_document(rt: Runtime, tenant: str, avatar_id: str, document_id: str) -> None:
-    """Remove a deleted document from an avatar's list (a conditional update, retried)."""
-    for _ in range(8):
-        avatar = rt.store.get(tenant, KIND, avatar_id)
-        if avatar is None or document_id not in avatar["documentIds"]:
-            return
-        kept = [d for d in avatar["documentIds"] if d != document_id]
-        if rt.store.update(tenant, KIND, avatar_id, {"documentIds": kept},
-                           expect={"documentIds": avatar["documentIds"]}) is not None:
-            return
-
-
 def voice_wire(rt: Runtime, tenant: str, voice: dict[str, Any]) -> dict[str, Any]:
     """An avatar's voice as the API shows it."""
     if voice["type"] == "runway-live-preset":

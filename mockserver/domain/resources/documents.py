@@ -84,11 +84,25 @@ def delete(rt: Runtime, tenant: str, document_id: str) -> None:
     if rt.store.delete(tenant, KIND, document_id) is None:
         get(rt, tenant, document_id)
     rt.store.delete(tenant, TOUCH, document_id)
-    from runway_mock.domain.resources import avatars
-
     for avatar_id in rt.store.set_members(tenant, users_key(document_id)):
-        avatars.detach_document(rt, tenant, avatar_id, document_id)
+        _detach(rt, tenant, avatar_id, document_id)
         rt.store.set_remove(tenant, users_key(document_id), avatar_id)
+
+
+def _detach(rt: Runtime, tenant: str, avatar_id: str, document_id: str) -> None:
+    """Remove a deleted document from an avatar's list (a conditional update, retried).
+
+    It lives here, not in avatars.py, so that documents never import avatars (avatars
+    import documents to attach them): the two modules used to import each other.
+    """
+    for _ in range(8):
+        avatar = rt.store.get(tenant, AVATAR_KIND, avatar_id)
+        if avatar is None or document_id not in avatar["documentIds"]:
+            return
+        kept = [d for d in avatar["documentIds"] if d != document_id]
+        if rt.store.update(tenant, AVATAR_KIND, avatar_id, {"documentIds": kept},
+                           expect={"documentIds": avatar["documentIds"]}) is not None:
+            return
 
 
 def used_by(rt: Runtime, tenant: str, document_id: str) -> list[dict[str, Any]]:
