@@ -1,10 +1,11 @@
-"""The task engine: creating tasks and evaluating their status lazily from the clock.
+"""Tasks: creating them, their lifecycle table, lanes, cancelling and releasing.
 
 A task's status is a pure function of (task record, now): no threads, no timers. The
 record holds the schedule decided at creation (when it leaves THROTTLED, starts
-RUNNING and finishes) and the outcome; ``evaluate`` reads the clock against it. The
-first read that finds a task terminal settles it: one conditional store update moves
-it out of ACTIVE, so refunds happen exactly once whichever worker sees it first.
+RUNNING and finishes) and the outcome; ``LIFECYCLE`` declares which record time moves
+it along which edge of ``TRANSITIONS``, and ``domain.lifecycle`` reads it. The first
+read that finds a task terminal settles it: one conditional store update moves it out
+of ACTIVE, so refunds happen exactly once whichever worker sees it first.
 
 Concurrency limits are a FIFO lane per tenant and model. The lane keeps the end times
 of the tasks holding its slots; a new task starts when the earliest slot frees (its
@@ -22,53 +23,38 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from runway_mock.catalog import ModelRow, planned_outputs
 from runway_mock.config import Runtime
-from runway_mock.domain import ledger, limits, policies, pricing
+from runway_mock.domain import ledger, lifecycle, limits, policies, pricing
+from runway_mock.domain.lifecycle import BY_CALL, At
 from runway_mock.errors import Conflict, NotFound, ServerError
 from runway_mock.store import keys
 
 KIND = keys.TASK
 ACTIVE_SET = keys.ACTIVE_TASKS
-ACTIVE = "ACTIVE"
-TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
-# The documented lifecycle: status may only move along these edges.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "THROTTLED": ("PENDING", "CANCELLED"),
-    "PENDING": ("RUNNING", "FAILED", "CANCELLED"),
-    "RUNNING": ("SUCCEEDED", "FAILED", "CANCELLED"),
-    "SUCCEEDED": (),
-    "FAILED": (),
-    "CANCELLED": (),
+ACTIVE = lifecycle.ACTIVE
+_DONE = At("t_done", outcome=True)
+# The documented lifecycle: status moves only along these edges, each taken when the
+# record's time is reached (the RUNNING -> outcome edge towards the drawn outcome only)
+# or only by a call (a cancel).
+TRANSITIONS: dict[str, dict[str, lifecycle.Edge]] = {
+    "THROTTLED": {"PENDING": At("t_pending"), "CANCELLED": BY_CALL},
+    "PENDING": {"RUNNING": At("t_running"), "FAILED": BY_CALL, "CANCELLED": BY_CALL},
+    "RUNNING": {"SUCCEEDED": _DONE, "FAILED": _DONE, "CANCELLED": BY_CALL},
+    "SUCCEEDED": {},
+    "FAILED": {},
+    "CANCELLED": {},
 }
-# Share of a task's latency spent PENDING (the rest is RUNNING).
-PENDING_SHARE = 0.2
+TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
 # Media fields longer than this are not kept on the record (data URIs can be 5 MiB).
 _KEEP_MAX = 512
 # End time of a slot held by a task whose end is not known yet (held, or ends by polls).
 NEVER = 1e15
 # How many times a create or re-plan reads its lane again after losing a race for it.
 _LANE_TRIES = 1000
-
-# Hooks other modules register: where a new task starts (tiers queue it) and what
-# happens when a task settles or is cancelled (limits free a slot).
-Scheduler = Callable[[Runtime, str, dict[str, Any]], float]
-_schedulers: list[Scheduler] = []
-_on_settle: list[Callable[[Runtime, str, dict[str, Any]], None]] = []
-
-
-def register_scheduler(fn: Scheduler) -> None:
-    """Let ``fn`` decide when a new task may leave THROTTLED (epoch seconds)."""
-    _schedulers.append(fn)
-
-
-def register_on_settle(fn: Callable[[Runtime, str, dict[str, Any]], None]) -> None:
-    """Call ``fn`` once when a task becomes terminal or is cancelled."""
-    _on_settle.append(fn)
-
 
 def _slim(body: Mapping[str, Any]) -> dict[str, Any]:
     """The request fields worth keeping: everything but long media strings."""
@@ -79,20 +65,6 @@ def _slim(body: Mapping[str, Any]) -> dict[str, Any]:
 
 def _policy_table(rt: Runtime) -> dict[str, dict[str, Any]]:
     return rt.store.get_value(keys.GLOBAL, keys.POLICIES, {}) or {}
-
-
-def _outcome(rt: Runtime, task_id: str, policy: dict[str, Any]) -> dict[str, Any]:
-    o = policy["outcome"]
-    probability = float(o.get("probability", 1.0))
-    hit = probability >= 1.0 or rt.source.random("outcome", task_id) < probability
-    if o["status"] == "FAILED" and hit:
-        code = o.get("failureCode", "INTERNAL")
-        out = {"status": "FAILED", "failureCode": code,
-               "failure": policies.failure_text(code, o.get("failure"))}
-        if o.get("refund") is False:
-            out["refund"] = False
-        return out
-    return {"status": "SUCCEEDED"}
 
 
 def _spans(rt: Runtime, task_id: str, row: ModelRow, transition: dict[str, Any]
@@ -106,7 +78,7 @@ def _spans(rt: Runtime, task_id: str, row: ModelRow, transition: dict[str, Any]
         # +-10% per task, drawn from the seed, so timings vary but repeat.
         jitter = 0.9 + 0.2 * rt.source.random("latency", task_id)
         total = row.latency * rt.config.time_scale * jitter
-    return total * PENDING_SHARE, total * (1 - PENDING_SHARE)
+    return total * lifecycle.PENDING_SHARE, total * (1 - lifecycle.PENDING_SHARE)
 
 
 def _times(start: float, pending: float, running: float) -> dict[str, float]:
@@ -243,7 +215,7 @@ def create(rt: Runtime, tenant: str, *, endpoint: str, row: ModelRow,
         "final": quote.final,
         "charged": 0,
         "transition": policy["transition"],
-        "outcome": _outcome(rt, task_id, policy),
+        "outcome": lifecycle.draw_outcome(rt, task_id, policy),
         "outputs": outputs,
         "state": ACTIVE,
     }
@@ -268,8 +240,6 @@ def create(rt: Runtime, tenant: str, *, endpoint: str, row: ModelRow,
         # Only a lane with a limit is guarded: without one a start never waits for a slot.
         slots = rt.store.get_value(tenant, slots_key) if limit is not None else None
         start, new_slots = _claim(slots, use, limit, now, spans)
-        for scheduler in _schedulers:
-            start = max(start, scheduler(rt, tenant, record))
         record.update(_times(start, *spans))
         record["queued"] = start > now
         guard = {slots_key: slots} if new_slots is not None else None
@@ -283,31 +253,6 @@ def create(rt: Runtime, tenant: str, *, endpoint: str, row: ModelRow,
             limits.unreserve(rt, tenant, row.billed_as, hour)
             raise ledger.insufficient(rt, tenant, quote.estimated)
     raise _busy()
-
-
-def evaluate(task: Mapping[str, Any], now: float, polls: int = 0) -> tuple[str, float | None]:
-    """(status, progress) of ``task`` at ``now``; progress only while RUNNING."""
-    if task["state"] != ACTIVE:
-        return task["state"], None
-    t = task["transition"]
-    final = task["outcome"]["status"]
-    if t["kind"] == "hold" and not task.get("released"):
-        return t["status"], (0.0 if t["status"] == "RUNNING" else None)
-    if t["kind"] == "after_polls":
-        n = int(t["polls"])
-        if polls >= n:
-            return final, None
-        if polls <= 0:
-            return "PENDING", None
-        return "RUNNING", round(polls / n, 4)
-    if now < task["t_pending"]:
-        return "THROTTLED", None
-    if now < task["t_running"]:
-        return "PENDING", None
-    if now < task["t_done"]:
-        span = task["t_done"] - task["t_running"]
-        return "RUNNING", round(min(1.0, max(0.0, (now - task["t_running"]) / span)), 4)
-    return final, None
 
 
 def final_cost(task: Mapping[str, Any], status: str) -> int:
@@ -324,31 +269,36 @@ def final_cost(task: Mapping[str, Any], status: str) -> int:
     return 0
 
 
-def _settle(rt: Runtime, tenant: str, task: dict[str, Any], status: str,
-            now: float) -> dict[str, Any]:
-    """Move an ACTIVE task to terminal ``status`` once; refund what it does not cost."""
-    cost = final_cost(task, status)
+def _settle_changes(task: Mapping[str, Any], status: str, now: float) -> dict[str, Any]:
+    """What settling writes: the final cost, and when it finished (a timed task: as planned)."""
     timed = _occupies(task) == "timed"
     done = min(now, task.get("t_done", now)) if timed else now
-    changes = {"state": status, "cost": cost, "finishedAt": done}
-    back = ledger.refund_writes(rt, tenant, int(task["charged"]) - cost,
-                                model=task["billedAs"], task_id=task["id"],
-                                reason=f"task {status.lower()}")
-    # The state change and its refund in one step, only while the task is ACTIVE.
-    settled = rt.store.commit(tenant, guard=[(KIND, task["id"], {"state": ACTIVE})],
-                              update=[(KIND, task["id"], changes, None)], add=back.add,
-                              insert=back.insert)
-    stored = rt.store.get(tenant, KIND, task["id"])
-    if not settled:
-        # Another reader settled (or deleted) it first; use what is stored now.
-        return stored or {**task, **changes}
-    updated = stored or {**task, **changes}
-    rt.store.set_remove(tenant, ACTIVE_SET, task["id"])
+    return {"cost": final_cost(task, status), "finishedAt": done}
+
+
+def _settle_writes(rt: Runtime, tenant: str, task: Mapping[str, Any],
+                   written: Mapping[str, Any]) -> ledger.Writes:
+    """The refund of what the task does not cost, committed with its state change."""
+    status = written["state"]
+    reason = ("task cancelled before it started" if status == "CANCELLED"
+              else f"task {status.lower()}")
+    return ledger.refund_writes(rt, tenant, int(task["charged"]) - int(written["cost"]),
+                                model=task["billedAs"], task_id=task["id"], reason=reason)
+
+
+def _on_settle(rt: Runtime, tenant: str, task: dict[str, Any], updated: dict[str, Any]
+               ) -> None:
+    """Once per task, after it settled: free its slot."""
     # A timed task frees its slot exactly when planned; others free it early.
-    _leave_lane(rt, tenant, task, early=not timed)
-    for hook in _on_settle:
-        hook(rt, tenant, updated)
-    return updated
+    _leave_lane(rt, tenant, task,
+                early=updated["state"] == "CANCELLED" or _occupies(task) != "timed")
+
+
+LIFECYCLE = lifecycle.Lifecycle(
+    kind=KIND, initial="THROTTLED", transitions=TRANSITIONS,
+    outcome=lambda task: task["outcome"]["status"], polled=("PENDING", "RUNNING"),
+    progress={"RUNNING": ("t_running", "t_done")}, settles=True, active_set=ACTIVE_SET,
+    settle_changes=_settle_changes, settle_writes=_settle_writes, on_settle=_on_settle)
 
 
 # Runway's words for a task that does not exist or was deleted (public captures).
@@ -365,25 +315,12 @@ def _load(rt: Runtime, tenant: str, task_id: str) -> dict[str, Any]:
 def observe(rt: Runtime, tenant: str, task_id: str, *, poll: bool = True
             ) -> tuple[dict[str, Any], str, float | None]:
     """Read a task as a client would: (record, status, progress), settling if terminal."""
-    task = _load(rt, tenant, task_id)
-    polls = 0
-    if task["state"] == ACTIVE and task["transition"]["kind"] == "after_polls":
-        polls = int(rt.store.add(tenant, keys.polls(task_id), 1 if poll else 0)[1])
-    now = rt.clock.now()
-    status, progress = evaluate(task, now, polls)
-    if status in TERMINAL and task["state"] == ACTIVE:
-        task = _settle(rt, tenant, task, status, now)
-        status, progress = task["state"], None
-    return task, status, progress
+    return lifecycle.observe(rt, LIFECYCLE, tenant, _load(rt, tenant, task_id), poll=poll)
 
 
 def settle_all(rt: Runtime, tenant: str) -> None:
     """Settle every task of a tenant that has finished by now (before reading balances)."""
-    for task_id in rt.store.set_members(tenant, ACTIVE_SET):
-        try:
-            observe(rt, tenant, task_id, poll=False)
-        except NotFound:
-            rt.store.set_remove(tenant, ACTIVE_SET, task_id)
+    lifecycle.settle_all(rt, LIFECYCLE, tenant)
 
 
 def _cancel_refund(rt: Runtime, tenant: str, task: Mapping[str, Any], status: str) -> int:
@@ -410,8 +347,6 @@ def cancel_or_delete(rt: Runtime, tenant: str, task_id: str) -> str:
         rt.store.set_remove(tenant, ACTIVE_SET, task_id)
         _cancel_refund(rt, tenant, task, status)
         _leave_lane(rt, tenant, task, early=True)
-        for hook in _on_settle:
-            hook(rt, tenant, {**removed, "state": "CANCELLED"})
     return status
 
 
@@ -424,15 +359,10 @@ def cancel_visible(rt: Runtime, tenant: str, task_id: str) -> dict[str, Any]:
     if status in TERMINAL:
         raise Conflict(f"Task {task_id} is already {status}.")
     cost = int(task["charged"]) if status == "RUNNING" else 0
-    changes = {"state": "CANCELLED", "cost": cost, "finishedAt": rt.clock.now()}
-    updated = rt.store.update(tenant, KIND, task_id, changes, expect={"state": ACTIVE})
-    if updated is None:
+    updated, won = lifecycle.settle(rt, LIFECYCLE, tenant, task, "CANCELLED",
+                                    {"cost": cost, "finishedAt": rt.clock.now()})
+    if not won:
         raise Conflict(f"Task {task_id} changed while being cancelled; try again.")
-    rt.store.set_remove(tenant, ACTIVE_SET, task_id)
-    _cancel_refund(rt, tenant, task, status)
-    _leave_lane(rt, tenant, task, early=True)
-    for hook in _on_settle:
-        hook(rt, tenant, updated)
     return updated
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from runway_mock.clock import iso
 from runway_mock.config import Runtime
-from runway_mock.domain import pagination
+from runway_mock.domain import lifecycle, pagination
 from runway_mock.domain.resources import documents, voices
 from runway_mock.domain.resources.common import (
     DATETIME,
@@ -21,8 +21,6 @@ from runway_mock.domain.resources.common import (
     find,
     media_url,
     new_id,
-    plan,
-    processing_status,
 )
 from runway_mock.errors import NotFound
 from runway_mock.schema import (
@@ -131,8 +129,8 @@ def create(rt: Runtime, tenant: str, *, body: dict[str, Any]) -> dict[str, Any]:
         "startScript": body.get("startScript") or None, "voice": body["voice"],
         "documentIds": doc_ids, "imageProcessing": body.get("imageProcessing", "optimize"),
         "imageVersion": 1, "createdAt": now, "updatedAt": now,
-        **plan(rt, avatar_id, endpoint=POLICY_ENDPOINT, model=POLICY_MODEL,
-               seconds=PROCESSING_SECONDS),
+        **lifecycle.plan(rt, avatar_id, endpoint=POLICY_ENDPOINT, model=POLICY_MODEL,
+                         seconds=PROCESSING_SECONDS),
     }
     rt.store.insert(tenant, KIND, avatar_id, record)
     _link_documents(rt, tenant, avatar_id, [], doc_ids)
@@ -144,7 +142,12 @@ def get(rt: Runtime, tenant: str, avatar_id: str) -> dict[str, Any]:
     return find(rt, tenant, KIND, avatar_id, "Avatar")
 
 
-status = processing_status
+LIFECYCLE = lifecycle.processing(KIND)
+
+
+def status(rt: Runtime, tenant: str, record: dict[str, Any], *, poll: bool = True) -> str:
+    """PROCESSING, READY or FAILED at the clock's now."""
+    return lifecycle.observe(rt, LIFECYCLE, tenant, record, poll=poll)[1]
 
 
 def update(rt: Runtime, tenant: str, avatar_id: str, *, body: dict[str, Any]
@@ -158,8 +161,8 @@ def update(rt: Runtime, tenant: str, avatar_id: str, *, body: dict[str, Any]
     if "documentIds" in changes:
         changes["documentIds"] = _dedupe(list(changes["documentIds"]))
     if "referenceImage" in body or "imageProcessing" in body:
-        changes.update(plan(rt, avatar_id, endpoint=POLICY_ENDPOINT, model=POLICY_MODEL,
-                            seconds=PROCESSING_SECONDS))
+        changes.update(lifecycle.plan(rt, avatar_id, endpoint=POLICY_ENDPOINT,
+                                      model=POLICY_MODEL, seconds=PROCESSING_SECONDS))
         changes["imageVersion"] = int(current.get("imageVersion", 1)) + 1
     changes["updatedAt"] = rt.clock.now()
     stored = rt.store.update(tenant, KIND, avatar_id, changes)

@@ -1,15 +1,13 @@
-"""What the resource modules share: ids, finders, processing lifecycles and signed media links."""
+"""What the resource modules share: ids, finders and signed media links."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from runway_mock.config import Runtime
-from runway_mock.domain import outputs, policies
+from runway_mock.domain import outputs
 from runway_mock.errors import NotFound, ValidationFailed
 from runway_mock.schema import Str, issue
-from runway_mock.store import keys
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 UUID = Str(pattern=UUID_PATTERN, doc="A UUID.")
@@ -35,58 +33,6 @@ def find(rt: Runtime, tenant: str, kind: str, rid: str, what: str) -> dict[str, 
 def fail(path: tuple[str | int, ...], message: str, code: str = "custom") -> ValidationFailed:
     """A 400 with one issue at ``path``."""
     return ValidationFailed([issue(code, path, message)])
-
-
-# ---------------------------------------------------------------------------
-# Processing lifecycles (avatars, voices, realtime sessions, workflow runs)
-
-
-def plan(rt: Runtime, rid: str, *, endpoint: str, model: str, seconds: float) -> dict[str, Any]:
-    """How a processing resource will end, decided once at creation and kept on the record.
-
-    The same named policies that drive tasks apply (keys ``endpoint``, ``model``,
-    ``endpoint:model`` or ``*``): a timed transition lasts ``seconds`` of real time times
-    the time scale unless the policy gives ``seconds``; ``immediate``, ``after_polls``
-    and ``hold`` work as for tasks (a held resource stays in processing).
-    """
-    table = rt.store.get_value(keys.GLOBAL, keys.POLICIES, {}) or {}
-    policy = policies.resolve(table, endpoint, model)
-    transition, outcome = dict(policy["transition"]), policy["outcome"]
-    probability = float(outcome.get("probability", 1.0))
-    hit = probability >= 1.0 or rt.source.random("outcome", rid) < probability
-    failed = outcome["status"] == "FAILED" and hit
-    now = rt.clock.now()
-    if transition["kind"] == "immediate":
-        span = 0.0
-    elif "seconds" in transition:
-        span = float(transition["seconds"])
-    else:
-        span = seconds * rt.config.time_scale
-    out: dict[str, Any] = {"transition": transition, "failed": failed, "readyAt": now + span}
-    if failed:
-        code = outcome.get("failureCode", "INTERNAL")
-        out["failureCode"] = code
-        out["failure"] = policies.failure_text(code, outcome.get("failure"))
-    return out
-
-
-def finished(rt: Runtime, tenant: str, record: Mapping[str, Any], *, poll: bool = True) -> bool:
-    """Whether the processing planned on ``record`` is over at the clock's now."""
-    transition = record["transition"]
-    if transition["kind"] == "hold":
-        return False
-    if transition["kind"] == "after_polls":
-        polls = rt.store.add(tenant, f"polls:{record['id']}", 1 if poll else 0)[1]
-        return polls >= int(transition["polls"])
-    return rt.clock.now() >= float(record["readyAt"])
-
-
-def processing_status(rt: Runtime, tenant: str, record: Mapping[str, Any], *,
-                      poll: bool = True) -> str:
-    """PROCESSING, READY or FAILED at the clock's now (avatars and voices)."""
-    if not finished(rt, tenant, record, poll=poll):
-        return "PROCESSING"
-    return "FAILED" if record["failed"] else "READY"
 
 
 # ---------------------------------------------------------------------------

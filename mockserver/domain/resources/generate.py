@@ -42,7 +42,7 @@ from runway_mock.catalog.routing import (
 )
 from runway_mock.catalog.shapes import PRESET_VOICES
 from runway_mock.config import Runtime
-from runway_mock.domain import limits, pricing, tasks, validation
+from runway_mock.domain import lifecycle, limits, pricing, tasks, validation
 from runway_mock.domain.resources import routers
 from runway_mock.domain.resources.routers import FILTERS, SLUG
 from runway_mock.errors import ApiError, BadRequest, NotFound, ValidationFailed
@@ -504,7 +504,7 @@ def busy(rt: Runtime, tenant: str, model: str) -> bool:
         task = rt.store.get(tenant, tasks.KIND, task_id)
         if task is None or task["billedAs"] != model:
             continue
-        status = tasks.evaluate(task, now)[0]
+        status = lifecycle.evaluate(tasks.LIFECYCLE, task, now)[0]
         if status == "THROTTLED":
             return True
         running += status in ("PENDING", "RUNNING")

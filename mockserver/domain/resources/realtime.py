@@ -23,7 +23,8 @@ from typing import Any
 
 from runway_mock.clock import iso
 from runway_mock.config import Runtime
-from runway_mock.domain import ledger, limits, outputs, pagination
+from runway_mock.domain import ledger, lifecycle, limits, outputs, pagination
+from runway_mock.domain.lifecycle import BY_CALL, At, Seen
 from runway_mock.domain.resources import avatars
 from runway_mock.domain.resources.common import (
     DATE,
@@ -32,10 +33,8 @@ from runway_mock.domain.resources.common import (
     UUID,
     fail,
     find,
-    finished,
     media_url,
     parse_instant,
-    plan,
 )
 from runway_mock.errors import ApiError, Conflict, NotFound, Unauthorized
 from runway_mock.schema import (
@@ -57,7 +56,7 @@ from runway_mock.store import keys
 KIND = keys.REALTIME_SESSION
 CONVERSATION = keys.CONVERSATION
 ACTIVE_SET = keys.ACTIVE_REALTIME
-ACTIVE = "ACTIVE"
+ACTIVE = lifecycle.ACTIVE
 MODEL = "gwm1_avatars"
 POLICY_ENDPOINT = "realtime_sessions"
 READY_SECONDS = 10.0
@@ -228,7 +227,7 @@ def create(rt: Runtime, tenant: str, *, body: dict[str, Any]) -> dict[str, Any]:
         raise
     max_duration = int(body.get("maxDuration", 300))
     talk = min(max_duration, TALK_MIN + int(rt.source.random("talk", session_id) * TALK_SPAN))
-    readiness = plan(rt, session_id, endpoint=POLICY_ENDPOINT, model=MODEL,
+    readiness = lifecycle.plan(rt, session_id, endpoint=POLICY_ENDPOINT, model=MODEL,
                      seconds=READY_SECONDS)
     record = {
         "id": session_id, "seq": seq, "avatar": avatar, "maxDuration": max_duration,
@@ -245,26 +244,17 @@ def create(rt: Runtime, tenant: str, *, body: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def evaluate(rt: Runtime, tenant: str, record: dict[str, Any], *, poll: bool = True
-             ) -> tuple[str, int | None]:
-    """(status, duration in seconds when known) of a session at the clock's now."""
-    now = rt.clock.now()
+def _duration(record: dict[str, Any], status: str, now: float) -> int | None:
+    """Call seconds of a session in ``status``, when known."""
     if record["state"] == "CANCELLED":
-        return "CANCELLED", None
+        return None
     if record["state"] != ACTIVE:
-        return record["state"], record.get("duration")
-    if record["consumedAt"] is None:
-        if not finished(rt, tenant, record, poll=poll):
-            return "NOT_READY", None
-        if record["failed"]:
-            return "FAILED", None
-        if now < float(record["keyExpiresAt"]):
-            return "READY", None
-        return "COMPLETED", 0
-    elapsed = now - float(record["consumedAt"])
-    if elapsed < record["talkSeconds"]:
-        return "RUNNING", int(elapsed)
-    return "COMPLETED", int(record["talkSeconds"])
+        return record.get("duration")
+    if status == "RUNNING":
+        return int(now - float(record["consumedAt"]))
+    if status == "COMPLETED":
+        return 0 if record["consumedAt"] is None else int(record["talkSeconds"])
+    return None
 
 
 def _bill(rt: Runtime, tenant: str, session_id: str, seconds: int) -> None:
@@ -275,55 +265,68 @@ def _bill(rt: Runtime, tenant: str, session_id: str, seconds: int) -> None:
                   reason="realtime session minutes")
 
 
-def _settle(rt: Runtime, tenant: str, record: dict[str, Any], state: str, duration: int,
-            ended_at: float) -> dict[str, Any]:
-    """Close a session once: usage counters and billing happen for the first closer only."""
-    changes = {"state": state, "duration": duration, "endedAt": ended_at}
-    if state == "CANCELLED":
-        changes["cancelledAt"] = ended_at
-    updated = rt.store.update(tenant, KIND, record["id"], changes, expect={"state": ACTIVE})
-    if updated is None:
-        return rt.store.get(tenant, KIND, record["id"]) or {**record, **changes}
-    rt.store.set_remove(tenant, ACTIVE_SET, record["id"])
+def _talk_end(record: Any) -> float:
+    return float(record["consumedAt"]) + float(record["talkSeconds"])
+
+
+def _settle_changes(record: Any, status: str, now: float) -> dict[str, Any]:
+    """What closing a session writes: its call seconds and when it ended."""
+    if record["consumedAt"] is not None:
+        ended = _talk_end(record)
+    elif status == "FAILED":
+        ended = float(record["readyAt"])
+    else:
+        ended = float(record["keyExpiresAt"])
+    return {"duration": _duration(record, status, now) or 0, "endedAt": ended}
+
+
+def _on_settle(rt: Runtime, tenant: str, record: dict[str, Any], updated: dict[str, Any]
+               ) -> None:
+    """Once per session: usage counters and the per-minute bill of a call that happened."""
     if record["consumedAt"] is not None:
         day = iso(float(record["consumedAt"]))[:10]
+        duration = int(updated["duration"])
         rt.store.add(tenant, keys.avatar_usage(day, "seconds"), duration)
         rt.store.add(tenant, keys.avatar_usage(day, "sessions"), 1)
         _bill(rt, tenant, record["id"], duration)
-    return updated
+
+
+_READY = At("readyAt", outcome=True)
+LIFECYCLE = lifecycle.Lifecycle(
+    kind=KIND, initial="NOT_READY",
+    transitions={
+        "NOT_READY": {"READY": _READY, "FAILED": _READY, "CANCELLED": BY_CALL},
+        # Consumed (the key exchanged for a call) or, unused, expired with its key.
+        "READY": {"RUNNING": Seen("consumedAt"), "COMPLETED": At("keyExpiresAt"),
+                  "CANCELLED": BY_CALL},
+        "RUNNING": {"COMPLETED": At(_talk_end), "CANCELLED": BY_CALL},
+        "COMPLETED": {}, "FAILED": {}, "CANCELLED": {},
+    },
+    outcome=lambda record: "FAILED" if record["failed"] else "READY",
+    polled=("NOT_READY", "NOT_READY"), settles=True, active_set=ACTIVE_SET,
+    settle_changes=_settle_changes, on_settle=_on_settle)
 
 
 def observe(rt: Runtime, tenant: str, session_id: str, *, poll: bool = True
             ) -> tuple[dict[str, Any], str, int | None]:
     """Read a session: (record, status, duration), settling it if it just ended."""
     record = find(rt, tenant, KIND, session_id, "Realtime session")
-    state, duration = evaluate(rt, tenant, record, poll=poll)
-    if state in ("COMPLETED", "FAILED") and record["state"] == ACTIVE:
-        if record["consumedAt"] is not None:
-            ended = float(record["consumedAt"]) + record["talkSeconds"]
-        elif state == "FAILED":
-            ended = float(record["readyAt"])
-        else:
-            ended = float(record["keyExpiresAt"])
-        record = _settle(rt, tenant, record, state, duration or 0, ended)
-        state, duration = record["state"], record.get("duration")
-    return record, state, duration
+    record, state, _ = lifecycle.observe(rt, LIFECYCLE, tenant, record, poll=poll)
+    return record, state, _duration(record, state, rt.clock.now())
 
 
 def settle_all(rt: Runtime, tenant: str) -> None:
     """Settle every session of a tenant that has ended by now (before usage reads)."""
-    for session_id in rt.store.set_members(tenant, ACTIVE_SET):
-        try:
-            observe(rt, tenant, session_id, poll=False)
-        except NotFound:
-            rt.store.set_remove(tenant, ACTIVE_SET, session_id)
+    lifecycle.settle_all(rt, LIFECYCLE, tenant)
 
 
 def cancel(rt: Runtime, tenant: str, session_id: str) -> None:
     """DELETE: cancel an active session (a running call ends now); no-op once it is over."""
     record, state, duration = observe(rt, tenant, session_id, poll=False)
     if state in ("NOT_READY", "READY", "RUNNING"):
-        _settle(rt, tenant, record, "CANCELLED", int(duration or 0), rt.clock.now())
+        now = rt.clock.now()
+        lifecycle.settle(rt, LIFECYCLE, tenant, record, "CANCELLED",
+                         {"duration": int(duration or 0), "endedAt": now, "cancelledAt": now})
 
 
 def wire(rt: Runtime, tenant: str, record: dict[str, Any], state: str,

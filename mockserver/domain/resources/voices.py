@@ -12,14 +12,12 @@ from typing import Any
 
 from runway_mock.clock import iso
 from runway_mock.config import Runtime
-from runway_mock.domain import pagination
+from runway_mock.domain import lifecycle, pagination
 from runway_mock.domain.resources.common import (
     DATETIME,
     find,
     media_url,
     new_id,
-    plan,
-    processing_status,
 )
 from runway_mock.schema import Const, Enum, Media, Num, Obj, Str, Tagged, opt, req, tagged_obj
 from runway_mock.store import keys
@@ -69,8 +67,8 @@ def create(rt: Runtime, tenant: str, *, body: dict[str, Any]) -> dict[str, Any]:
         "source": {k: v for k, v in source.items() if k != "audio"} | (
             {"audio": source["audio"][:512]} if "audio" in source else {}),
         "createdAt": rt.clock.now(),
-        **plan(rt, voice_id, endpoint=POLICY_ENDPOINT, model=POLICY_MODEL,
-               seconds=PROCESSING_SECONDS),
+        **lifecycle.plan(rt, voice_id, endpoint=POLICY_ENDPOINT, model=POLICY_MODEL,
+                         seconds=PROCESSING_SECONDS),
     }
     rt.store.insert(tenant, KIND, voice_id, record)
     return record
@@ -81,7 +79,12 @@ def get(rt: Runtime, tenant: str, voice_id: str) -> dict[str, Any]:
     return find(rt, tenant, KIND, voice_id, "Voice")
 
 
-status = processing_status
+LIFECYCLE = lifecycle.processing(KIND)
+
+
+def status(rt: Runtime, tenant: str, record: dict[str, Any], *, poll: bool = True) -> str:
+    """PROCESSING, READY or FAILED at the clock's now."""
+    return lifecycle.observe(rt, LIFECYCLE, tenant, record, poll=poll)[1]
 
 
 def update(rt: Runtime, tenant: str, voice_id: str, *, changes: dict[str, Any]

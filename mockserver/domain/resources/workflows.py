@@ -17,7 +17,7 @@ from typing import Any
 
 from runway_mock.clock import iso
 from runway_mock.config import Runtime
-from runway_mock.domain import ledger, limits, tasks
+from runway_mock.domain import ledger, lifecycle, limits, tasks
 from runway_mock.domain.resources.common import (
     DATETIME,
     UUID,
@@ -25,7 +25,6 @@ from runway_mock.domain.resources.common import (
     find,
     media_url,
     new_id,
-    plan,
 )
 from runway_mock.schema import (
     AnyOf,
@@ -49,7 +48,6 @@ KIND = keys.WORKFLOW
 INVOCATION = keys.WORKFLOW_INVOCATION
 SEEDED = keys.WORKFLOWS_SEEDED
 POLICY_ENDPOINT = "workflows"
-PENDING_SHARE = 0.2
 OUTPUT_TYPES = ("primitive", "image", "video", "audio")
 
 # The sample workflows: name, description, versions, and per version the nodes
@@ -229,7 +227,8 @@ def run(rt: Runtime, tenant: str, workflow_id: str, *, body: Mapping[str, Any]
     steps = [n for n in workflow["graph"]["nodes"] if n["type"] == "generation"]
     runs = [n for n in steps if n["id"] not in given]
     latency = sum(float(n["latency"]) for n in runs) or 1.0
-    planned = plan(rt, inv_id, endpoint=POLICY_ENDPOINT, model=workflow_id, seconds=latency)
+    planned = lifecycle.plan(rt, inv_id, endpoint=POLICY_ENDPOINT, model=workflow_id,
+                             seconds=latency)
     now = rt.clock.now()
     span = float(planned["readyAt"]) - now
     outcome: dict[str, Any] = {"status": "SUCCEEDED"}
@@ -252,7 +251,7 @@ def run(rt: Runtime, tenant: str, workflow_id: str, *, body: Mapping[str, Any]
     record = {
         "id": inv_id, "workflowId": workflow_id, "createdAt": now, "state": tasks.ACTIVE,
         "transition": planned["transition"], "outcome": outcome, "t_pending": now,
-        "t_running": now + span * PENDING_SHARE, "t_done": now + span, "charged": charged,
+        "t_running": now + span * lifecycle.PENDING_SHARE, "t_done": now + span, "charged": charged,
         "steps": [{"id": n["id"], "name": n["name"], "type": n["outputs"][0]["type"],
                    "given": (given.get(n["id"], {}).get(n["outputs"][0]["key"]) or {})
                    .get("uri")} for n in steps],
@@ -261,17 +260,20 @@ def run(rt: Runtime, tenant: str, workflow_id: str, *, body: Mapping[str, Any]
     return record
 
 
-def _settle(rt: Runtime, tenant: str, record: dict[str, Any], state: str) -> dict[str, Any]:
-    """Make an invocation terminal once; a failed one gives its credits back."""
-    updated = rt.store.update(tenant, INVOCATION, record["id"], {"state": state},
-                              expect={"state": tasks.ACTIVE})
-    if updated is None:
-        return rt.store.get(tenant, INVOCATION, record["id"]) or {**record, "state": state}
-    if state == "FAILED":
+def _on_settle(rt: Runtime, tenant: str, record: dict[str, Any], updated: dict[str, Any]
+               ) -> None:
+    """Once per invocation: a failed one gives its credits back."""
+    if updated["state"] == "FAILED":
         for model, credits in record["charged"]:
             ledger.refund(rt, tenant, credits, model=model, task_id=record["id"],
                           reason="workflow failed")
-    return updated
+
+
+# A run moves like a task (PENDING, RUNNING, then its outcome) on the same table.
+LIFECYCLE = lifecycle.Lifecycle(
+    kind=INVOCATION, initial="THROTTLED", transitions=tasks.TRANSITIONS,
+    outcome=lambda record: record["outcome"]["status"], polled=("PENDING", "RUNNING"),
+    progress={"RUNNING": ("t_running", "t_done")}, settles=True, on_settle=_on_settle)
 
 
 def _links(rt: Runtime, tenant: str, record: Mapping[str, Any], base_url: str,
@@ -293,13 +295,7 @@ def _links(rt: Runtime, tenant: str, record: Mapping[str, Any], base_url: str,
 def observe(rt: Runtime, tenant: str, invocation_id: str, base_url: str) -> dict[str, Any]:
     """GET /v1/workflow_invocations/{id}: the invocation by status."""
     record = find(rt, tenant, INVOCATION, invocation_id, "Workflow invocation")
-    polls = 0
-    if record["state"] == tasks.ACTIVE and record["transition"]["kind"] == "after_polls":
-        polls = int(rt.store.add(tenant, f"polls:{invocation_id}", 1)[1])
-    status, progress = tasks.evaluate(record, rt.clock.now(), polls)
-    if status in ("SUCCEEDED", "FAILED") and record["state"] == tasks.ACTIVE:
-        record = _settle(rt, tenant, record, status)
-        status = record["state"]
+    record, status, progress = lifecycle.observe(rt, LIFECYCLE, tenant, record)
     out: dict[str, Any] = {"id": record["id"], "createdAt": iso(record["createdAt"]),
                            "status": status}
     steps = record["steps"]
