@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask
 from runway_mock.clock import Clock
 from runway_mock.config import Config, Runtime
+from runway_mock.domain import wiring
 from runway_mock.http import errors, hooks
 from runway_mock.http.views import register
 from runway_mock.http.wire import EXTENSION
@@ -37,7 +38,8 @@ def create_app(config: Mapping[str, Any] | Config | None = None, *, clock: Clock
     app.url_map.merge_slashes = False
     if store is None:
         store = store_from_url(cfg.store) if cfg.store else store_from_env()
-    app.extensions[EXTENSION] = Runtime(cfg, clock or Clock(), store)
+    rt = app.extensions[EXTENSION] = Runtime(cfg, clock or Clock(), store)
+    wiring.install(rt)
     hooks.install(app)
     register(app)
     errors.install(app)

@@ -115,6 +115,13 @@ class Runtime:
         self.secret = hashlib.sha256(f"runway-mock:{config.seed}".encode()).digest()
         # Injected latency sleeps through this; tests replace it so they never wait.
         self.sleep: Callable[[float], None] = wall_sleep
+        # Registries the factory fills (``domain.wiring.install``), never an import:
+        # endpoint -> checks that the ids a valid task body names exist for the tenant,
+        self.reference_checks: dict[str, list[Callable[..., list[Any]]]] = {}
+        # and (runtime, tenant) -> the check that a runway:// URI names a live upload.
+        self.media_resolver: Callable[..., Callable[..., list[Any]]] | None = None
+        # Fault rules as last read, with the store version they were read at.
+        self.fault_rules: tuple[Any, list[dict[str, Any]]] | None = None
 
     def reseed(self, seed: int) -> None:
         """Change the seed for everything drawn from now on."""

@@ -22,7 +22,6 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,20 +255,18 @@ def _changed(rt: Runtime) -> None:
     rt.store.put_value(GLOBAL, VERSION_KEY, os.urandom(8).hex())
 
 
-# Rules as last read, per runtime, with the version they were read at. Every call
-# checks the version in the store first, so a cached list is never stale; it only
-# saves copying the rules out of the store on every request.
-_cache: weakref.WeakKeyDictionary[Runtime, tuple[Any, list[dict[str, Any]]]] = (
-    weakref.WeakKeyDictionary())
-
-
 def _current(rt: Runtime) -> list[dict[str, Any]]:
+    """The rules, from the runtime's copy while the store's version is the one it read.
+
+    Every call checks the version in the store first, so the copy is never stale; it
+    only saves copying the rules out of the store on every request.
+    """
     version = rt.store.get_value(GLOBAL, VERSION_KEY)
-    cached = _cache.get(rt)
+    cached = rt.fault_rules
     if cached is not None and cached[0] == version:
         return cached[1]
     current = _stored(rt)
-    _cache[rt] = (version, current)
+    rt.fault_rules = (version, current)
     return current
 
 

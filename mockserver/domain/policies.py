@@ -8,12 +8,11 @@ with a probability drawn from the seeded source and ``refund: false`` (a failed 
 keeps its charge). Policies are keyed most specific
 first: ``endpoint:model``, ``model``, ``endpoint``, ``*``; they live in the store so
 every worker sees the same ones. A fault rule can override the policy of the tasks
-one request creates (``REQUEST_OVERRIDE``, set by the HTTP layer for that request).
+one request creates: the HTTP layer passes that override down as an argument.
 """
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from typing import Any
 
 from runway_mock.errors import BadRequest
@@ -39,10 +38,6 @@ FAILURE_TEXT = {
     "INTERNAL": "An internal error occurred.",
     "THIRD_PARTY.UNAVAILABLE": "The upstream model provider is unavailable.",
 }
-
-# Set for the duration of one request by an injected fault (force FAILED, hold).
-REQUEST_OVERRIDE: ContextVar[dict[str, Any] | None] = ContextVar("runway_mock_policy_override",
-                                                                  default=None)
 
 DEFAULT_POLICY: dict[str, Any] = {
     "transition": {"kind": "timed"},
@@ -109,10 +104,11 @@ def resolve(table: dict[str, dict[str, Any]], endpoint: str, model: str) -> dict
     return out
 
 
-def effective(table: dict[str, dict[str, Any]], endpoint: str, model: str) -> dict[str, Any]:
-    """The policy a task created now gets: the resolved one, with any request override."""
+def effective(table: dict[str, dict[str, Any]], endpoint: str, model: str,
+              override: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The policy a task created now gets: the resolved one, with the request's override
+    (an injected fault's forced failure or hold), if any."""
     policy = resolve(table, endpoint, model)
-    override = REQUEST_OVERRIDE.get()
     if not override:
         return policy
     out = {**policy, **override}

@@ -12,7 +12,6 @@ from typing import Any
 from runway_mock.config import Runtime
 from runway_mock.domain import tasks
 from runway_mock.domain.resources import avatars, voices
-from runway_mock.domain.validation import register_reference_check
 from runway_mock.errors import NotFound
 from runway_mock.schema import Issue, issue
 
@@ -49,5 +48,5 @@ def _draft_ref(rt: Runtime, tenant: str, body: dict[str, Any]) -> list[Issue]:
     return []
 
 
-register_reference_check("avatar_videos", _avatar_video_refs)
-register_reference_check("text_to_video", _draft_ref)
+# endpoint -> its checks (``domain.wiring.install`` puts them on the runtime).
+CHECKS = {"avatar_videos": (_avatar_video_refs,), "text_to_video": (_draft_ref,)}

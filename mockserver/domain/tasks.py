@@ -196,13 +196,16 @@ def _leave_lane(rt: Runtime, tenant: str, task: Mapping[str, Any], *, early: boo
 
 def create(rt: Runtime, tenant: str, *, endpoint: str, row: ModelRow,
            body: Mapping[str, Any], task_id: str | None = None,
-           charge: bool = True) -> dict[str, Any]:
-    """Create a task for a validated request: check quotas, charge, queue, store."""
+           charge: bool = True, override: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Create a task for a validated request: check quotas, charge, queue, store.
+
+    ``override`` replaces parts of the task's policy (an injected fault's ``fail`` or
+    ``hold``, passed down from the request)."""
     now = rt.clock.now()
     seq = rt.store.next_seq(tenant, KIND)
     task_id = task_id or rt.source.uuid(KIND, tenant, seq)
     quote = pricing.quote(rt, endpoint, row, body)
-    policy = policies.effective(_policy_table(rt), endpoint, row.model)
+    policy = policies.effective(_policy_table(rt), endpoint, row.model, override)
     outputs = [dataclasses.asdict(p) for p in planned_outputs(row, body)]
     record: dict[str, Any] = {
         "id": task_id,

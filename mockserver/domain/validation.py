@@ -10,30 +10,26 @@ from runway_mock.config import Runtime
 from runway_mock.errors import ValidationFailed
 from runway_mock.schema import Context, Issue, Path, Spec, issue, validate
 
-# (runtime, tenant) -> resolver of runway:// URIs; set by the uploads module.
+# (runtime, tenant) -> resolver of runway:// URIs (the uploads module's ``resolver``).
 MediaResolverFactory = Callable[[Runtime, str], Callable[[str, str, Path], list[Issue]]]
-_resolver_factories: list[MediaResolverFactory] = []
-
-
-# endpoint name -> checks that ids named in a valid body exist for the tenant.
+# A check that ids named in a valid body exist for the tenant (``references``).
 ReferenceCheck = Callable[[Runtime, str, dict[str, Any]], list[Issue]]
-_reference_checks: dict[str, list[ReferenceCheck]] = {}
 
 
-def register_reference_check(endpoint: str, fn: ReferenceCheck) -> None:
-    """Check, after schema validation, that the resources a body names exist."""
-    _reference_checks.setdefault(endpoint, []).append(fn)
+def register_reference_check(rt: Runtime, endpoint: str, fn: ReferenceCheck) -> None:
+    """Check, after schema validation, that the resources an endpoint's body names exist."""
+    rt.reference_checks.setdefault(endpoint, []).append(fn)
 
 
-def register_media_resolver(factory: MediaResolverFactory) -> None:
+def register_media_resolver(rt: Runtime, factory: MediaResolverFactory) -> None:
     """Install the check that a ``runway://`` URI names a live upload of this tenant."""
-    _resolver_factories.append(factory)
+    rt.media_resolver = factory
 
 
 def context(rt: Runtime, tenant: str) -> Context:
     """The validation context for one tenant's request."""
-    resolver = _resolver_factories[-1](rt, tenant) if _resolver_factories else None
-    return Context(media_resolver=resolver)
+    factory = rt.media_resolver
+    return Context(media_resolver=factory(rt, tenant) if factory is not None else None)
 
 
 def check(rt: Runtime, tenant: str, spec: Spec, body: Any) -> None:
@@ -65,7 +61,8 @@ def task_row(rt: Runtime, tenant: str, table: Endpoint, body: Any) -> ModelRow:
                 f"Invalid discriminator value. Expected {options}", options=list(table.rows))])
         row = found
     check(rt, tenant, row.body_spec(), body)
-    issues = [i for fn in _reference_checks.get(table.name, ()) for i in fn(rt, tenant, body)]
+    issues = [i for fn in rt.reference_checks.get(table.name, ())
+              for i in fn(rt, tenant, body)]
     if issues:
         raise ValidationFailed(issues)
     # The row as billed for this body (e.g. avatar videos by speech type).

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 from runway_mock.clock import wall_elapsed
 from runway_mock.config import API_VERSION, Runtime, tenant_of
-from runway_mock.domain import faults, journal, policies, tasks
+from runway_mock.domain import faults, journal, tasks
 from runway_mock.errors import BadRequest, Forbidden, Unauthorized
 from runway_mock.http.access_log import ENTRY_KEY
 from runway_mock.http.errors import allowed_methods
@@ -55,7 +55,6 @@ def install(app: Flask) -> None:
     # late fault alters it (whether the fault dropped it is read from ``g.fault``).
     app.after_request(late_fault)
     app.after_request(journal_finish)
-    app.teardown_request(clear_task_override)
 
 
 def refuse_odd_paths() -> None:
@@ -175,9 +174,8 @@ def inject_fault() -> Response | None:
         return resp
     if kind == "drop" and not effect["after"]:
         return _dropped()
-    override = faults.task_override(effect)
-    if override is not None:
-        g.override_token = policies.REQUEST_OVERRIDE.set(override)
+    # The views pass this down to the tasks the request creates (wire.task_override).
+    g.task_override = faults.task_override(effect)
     return None
 
 
@@ -203,13 +201,6 @@ def late_fault(response: Response) -> Response:
     if kind != "status":
         response.headers["X-Runway-Mock-Fault-Rule"] = fired.rule_id
     return response
-
-
-def clear_task_override(_exc: BaseException | None) -> None:
-    """Undo the request's task-policy override once the request is over."""
-    token = g.pop("override_token", None)
-    if token is not None:
-        policies.REQUEST_OVERRIDE.reset(token)
 
 
 # ---------------------------------------------------------------------------

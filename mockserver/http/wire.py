@@ -209,6 +209,11 @@ def note_created(task: Mapping[str, Any]) -> None:
                  "throttled": True if task.get("queued") else None}
 
 
+def task_override() -> dict[str, Any] | None:
+    """The task-policy override an injected fault set for this request, if any."""
+    return g.get("task_override")
+
+
 def created() -> dict[str, Any] | None:
     """What ``note_created`` recorded for this request, if anything."""
     return g.get("created")

@@ -581,10 +581,12 @@ def _issues(rt: Runtime, tenant: str, modality: str, body: Any) -> list[Issue]:
 
 
 def generate(rt: Runtime, tenant: str, modality: str, body: Any, *,
-             created: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+             created: Callable[[dict[str, Any]], None] | None = None,
+             override: dict[str, Any] | None = None) -> dict[str, Any]:
     """POST /v1/generate/{modality}: route, create the task, log; returns the response.
 
-    ``created`` is told the task record once it exists (the HTTP layer journals it).
+    ``created`` is told the task record once it exists (the HTTP layer journals it);
+    ``override`` is the request's task-policy override (see ``tasks.create``).
     """
     slug = body.get("configId") if isinstance(body, dict) else None
     router = routers.by_slug(rt, tenant, slug) if isinstance(slug, str) else None
@@ -615,7 +617,7 @@ def generate(rt: Runtime, tenant: str, modality: str, body: Any, *,
              "emptiedBy": [], "reasonCode": decision.reason_code}
     try:
         task = tasks.create(rt, tenant, endpoint=offer.endpoint, row=offer.row,
-                            body=chosen.body)
+                            body=chosen.body, override=override)
     except ApiError as exc:
         routers.log_request(rt, tenant, router["id"], {**entry, "status": "error",
                                                        "reason": exc.message})

@@ -5,8 +5,8 @@ points back at the emulator and ``fields`` is a signed policy in the manner of a
 presigned POST. Step 2 (``verify_form`` then ``receive``) takes the multipart form the
 SDK sends there without API credentials. A ``runway://`` URI is then usable as a media
 input only if its file arrived, it belongs to the caller's organization, it has not
-expired and its media kind fits the field: ``resolver`` is installed into request
-validation at import. The emulator keeps only the file's size, never its bytes.
+expired and its media kind fits the field: the factory installs ``resolver`` into
+request validation (``domain.wiring``). The emulator keeps only the file's size, never its bytes.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from urllib.parse import quote
 
 from runway_mock.clock import iso
 from runway_mock.config import Runtime
-from runway_mock.domain import validation
 from runway_mock.domain.resources.common import new_id
 from runway_mock.errors import ApiError, Forbidden, PayloadTooLarge
 from runway_mock.schema import Enum, Issue, Obj, Path, Str, issue, req
@@ -202,7 +201,7 @@ def problem(rt: Runtime, tenant: str, uri: str, kind: str) -> str | None:
 
 
 def resolver(rt: Runtime, tenant: str):
-    """The ``runway://`` check for one tenant's request (installed into validation)."""
+    """The ``runway://`` check for one tenant's request (``domain.wiring`` installs it)."""
 
     def resolve(uri: str, kind: str, path: Path) -> list[Issue]:
         message = problem(rt, tenant, uri, kind)
@@ -210,6 +209,4 @@ def resolver(rt: Runtime, tenant: str):
 
     return resolve
 
-
-validation.register_media_resolver(resolver)
 

@@ -6,8 +6,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """Attach every blueprint to ``app`` (and the checks their domains install)."""
-    from runway_mock.domain import references  # noqa: F401  (registers id checks on task bodies)
+    """Attach every blueprint to ``app``."""
     from runway_mock.http.views import (
         api,
         artifacts,

@@ -15,6 +15,7 @@ from runway_mock.http.wire import (
     note_created,
     read_json,
     runtime,
+    task_override,
     tenant,
 )
 
@@ -27,7 +28,8 @@ def _create_view(name: str):
         table = ENDPOINTS[name]
         body = read_json()
         row = validation.task_row(rt, tenant(), table, body)
-        record = tasks.create(rt, tenant(), endpoint=name, row=row, body=body)
+        record = tasks.create(rt, tenant(), endpoint=name, row=row, body=body,
+                              override=task_override())
         note_created(record)
         if not table.returns_cost:
             return json_response({"id": record["id"]})

@@ -31,6 +31,7 @@ from runway_mock.http.wire import (
     note_created,
     read_json,
     runtime,
+    task_override,
     tenant,
 )
 from runway_mock.schema import Prop, Spec
@@ -282,7 +283,8 @@ def list_router_requests(router_id: str) -> Response:
 def _generate_view(modality: str):
     def view() -> Response:
         return json_response(generate.generate(runtime(), tenant(), modality, read_json(),
-                                               created=note_created))
+                                               created=note_created,
+                                               override=task_override()))
 
     view.__name__ = f"generate_{modality}"
     view.__doc__ = f"POST /v1/generate/{modality}: route and create a task."
