@@ -11,10 +11,11 @@ import math
 
 from runway_mock.media.audio import _flac, _mp3, _ogg_opus, _wav
 from runway_mock.media.image import IMAGE_LIMIT, _render_image, _zip_frames
-from runway_mock.media.shared import fit_size
+from runway_mock.media.shared import AUDIO_RATE, fit_size
 from runway_mock.media.video import _mp4
 
-__all__ = ["CONTENT_TYPES", "EXTENSIONS", "IMAGE_LIMIT", "KINDS", "fit_size", "render"]
+__all__ = ["AUDIO_RATE", "CONTENT_TYPES", "EXTENSIONS", "IMAGE_LIMIT", "KINDS", "fit_size",
+           "render"]
 
 CONTENT_TYPES: dict[str, str] = {
     "png": "image/png",
