@@ -34,7 +34,7 @@ def test_serve_on_a_free_port_prints_its_url_and_answers_health(server):
         assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=60)
         proc.stdout.close()
 
 

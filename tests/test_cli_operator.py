@@ -122,7 +122,16 @@ class Served:
     def stop(self) -> tuple[str, str]:
         requests.get(self.url + "/_mock/health", timeout=5)  # the banner is all out by now
         self.proc.terminate()
-        self.proc.wait(timeout=10)
+        try:
+            self.proc.wait(timeout=60)  # generous: Granian stops its workers one by one
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+            raise
+        finally:
+            if self.proc.returncode is not None and self.proc.returncode != 0:
+                self.proc.stdout.close()
+                self.proc.stderr.close()
         assert self.proc.returncode == 0  # SIGTERM is a clean stop
         out, err = self.proc.stdout.read(), self.proc.stderr.read()
         self.proc.stdout.close()

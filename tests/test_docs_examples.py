@@ -165,7 +165,7 @@ def emulator(tmp_path_factory):
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=60)
         proc.stdout.close()
         proc.stderr.close()
 
