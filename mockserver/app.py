@@ -43,4 +43,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None, *, clock: Clock
     hooks.install(app)
     register(app)
     errors.install(app)
+    from runway_mock.http.fast import FastPath
+
+    app.wsgi_app = FastPath(app, app.wsgi_app)  # type: ignore[method-assign]
     return app

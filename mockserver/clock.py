@@ -7,6 +7,7 @@ up time. A frozen clock is the fake clock tests use; serve mode uses the system 
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -103,6 +104,7 @@ def fake_clock(start: float = 1_767_225_600.0) -> Clock:
     return Clock(time.monotonic, start=start, frozen=True)
 
 
+@functools.lru_cache(maxsize=4096)  # a polled task's createdAt is rendered at every read
 def iso(ts: float) -> str:
     """Epoch seconds -> ISO-8601 UTC with milliseconds and ``Z``, as Runway writes times."""
     dt = datetime.fromtimestamp(ts, tz=timezone.utc)

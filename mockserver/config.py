@@ -131,7 +131,7 @@ class Runtime:
 
     def sign(self, message: bytes) -> bytes:
         """HMAC-SHA256 of ``message`` with this emulator's secret."""
-        return hmac.new(self.secret, message, hashlib.sha256).digest()
+        return hmac.digest(self.secret, message, "sha256")
 
 
 def tenant_of(token: str) -> str:

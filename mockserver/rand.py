@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import struct
-import uuid
 
 
 class Source:
@@ -29,7 +28,11 @@ class Source:
 
     def uuid(self, *parts: object) -> str:
         """A version-4-shaped UUID string for ``parts``."""
-        return str(uuid.UUID(bytes=self._digest(parts)[:16], version=4))
+        b = bytearray(self._digest(parts)[:16])
+        b[6] = (b[6] & 0x0F) | 0x40  # version 4
+        b[8] = (b[8] & 0x3F) | 0x80  # RFC 4122 variant (what uuid.UUID(version=4) sets)
+        h = b.hex()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def random(self, *parts: object) -> float:
         """A float in [0, 1) for ``parts``."""

@@ -270,6 +270,11 @@ def _current(rt: Runtime) -> list[dict[str, Any]]:
     return current
 
 
+def active(rt: Runtime) -> bool:
+    """Whether any fault rule is installed (calls may be faulted)."""
+    return bool(_current(rt))
+
+
 def _key(rule: dict[str, Any], what: str) -> str:
     # Counters belong to one stored instance of a rule (its sequence number), so a rule
     # added again under the same id starts from zero and nothing needs resetting.

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from runway_mock.clock import iso
 from runway_mock.config import Runtime
+from runway_mock.domain import retention
 from runway_mock.errors import BadRequest
 from runway_mock.store import keys
 from runway_mock.store.base import Add, Insert
@@ -89,6 +90,8 @@ def _entry(rt: Runtime, tenant: str, kind: str, amount: int, *, model: str | Non
     seq = rt.store.next_seq(tenant, KIND)
     entry: dict[str, Any] = {"seq": seq, "kind": kind, "credits": amount, "model": model,
                              "taskId": task_id, "reason": reason, "at": iso(now)}
+    # Purged after the retention age (a no-op if the commit carrying it fails).
+    retention.track(rt, tenant, KIND, f"{seq:012d}", now)
     return used, [(KIND, f"{seq:012d}", entry)]
 
 

@@ -38,9 +38,12 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+_HEADER = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+
+
 def make_jwt(rt: Runtime, payload: dict[str, Any]) -> str:
     """An HS256 JWT over ``payload`` signed with the emulator's secret."""
-    header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+    header = _HEADER
     body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode())
     sig = _b64(rt.sign(f"{header}.{body}".encode()))
     return f"{header}.{body}.{sig}"

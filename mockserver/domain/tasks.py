@@ -21,14 +21,13 @@ that version; if another request changed the lane in between, it reads again.
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 from collections.abc import Mapping
 from typing import Any
 
 from runway_mock.catalog import ModelRow, planned_outputs
 from runway_mock.config import Runtime
-from runway_mock.domain import ledger, lifecycle, limits, policies, pricing
+from runway_mock.domain import ledger, lifecycle, limits, policies, pricing, retention
 from runway_mock.domain.lifecycle import BY_CALL, At
 from runway_mock.errors import Conflict, NotFound, ServerError
 from runway_mock.store import keys
@@ -206,7 +205,7 @@ def create(rt: Runtime, tenant: str, *, endpoint: str, row: ModelRow,
     task_id = task_id or rt.source.uuid(KIND, tenant, seq)
     quote = pricing.quote(rt, endpoint, row, body)
     policy = policies.effective(_policy_table(rt), endpoint, row.model, override)
-    outputs = [dataclasses.asdict(p) for p in planned_outputs(row, body)]
+    outputs = [dict(vars(p)) for p in planned_outputs(row, body)]  # flat: asdict is slow
     record: dict[str, Any] = {
         "id": task_id,
         "endpoint": endpoint,
@@ -250,6 +249,10 @@ def create(rt: Runtime, tenant: str, *, endpoint: str, row: ModelRow,
                            values={slots_key: new_slots} if new_slots is not None else None,
                            add=pay.add, insert=[*pay.insert, (KIND, task_id, record)],
                            set_add=joins):
+            # Purge finished tasks past the retention age (a few per create: no scan).
+            done = record["t_done"] if _occupies(record) == "timed" else now
+            retention.track(rt, tenant, KIND, task_id, min(done, NEVER))
+            retention.sweep(rt)
             return record
         if pay.add and ledger.short_of(rt, tenant, quote.estimated):
             # Another create spent the credits first.
@@ -319,6 +322,28 @@ def observe(rt: Runtime, tenant: str, task_id: str, *, poll: bool = True
             ) -> tuple[dict[str, Any], str, float | None]:
     """Read a task as a client would: (record, status, progress), settling if terminal."""
     return lifecycle.observe(rt, LIFECYCLE, tenant, _load(rt, tenant, task_id), poll=poll)
+
+
+def _purge(rt: Runtime, tenant: str, task_id: str, now: float, age: float) -> int:
+    """Retention: delete a task finished more than ``age`` ago (settling it first)."""
+    try:
+        task, status, _ = observe(rt, tenant, task_id, poll=False)
+    except NotFound:
+        return 0  # deleted by its owner already
+    if status not in TERMINAL:
+        retention.track(rt, tenant, KIND, task_id, now)  # still live: look again later
+        return 0
+    finished = float(task.get("finishedAt", now))
+    if finished + age > now:
+        retention.track(rt, tenant, KIND, task_id, finished)
+        return 0
+    if rt.store.delete(tenant, KIND, task_id, expect={"state": task["state"]}) is None:
+        return 0
+    rt.store.set_remove(tenant, ACTIVE_SET, task_id)
+    return 1
+
+
+retention.register_purger(KIND, _purge)
 
 
 def settle_all(rt: Runtime, tenant: str) -> None:

@@ -83,6 +83,11 @@ class AccessLog:
         except BaseException:
             self._emit(environ, seen.get("status", 500), began)
             raise
+        if isinstance(body, list):
+            # A body already in memory (the fast path's): log now and hand the list on, so
+            # the server can send it in one write instead of iterating a generator.
+            self._emit(environ, seen.get("status", 0), began)
+            return body
         return self._wrap(body, environ, seen, began)
 
     def _wrap(self, body: Iterable[bytes], environ: dict[str, Any], seen: dict[str, Any],

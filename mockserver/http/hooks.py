@@ -87,7 +87,12 @@ def authenticate() -> None:
     # Views named *_noauth authenticate differently (e.g. with a realtime session key).
     if request.endpoint and request.endpoint.endswith("_noauth"):
         return
-    header = request.headers.get("Authorization", "")
+    g.tenant = tenant_from(runtime(), request.headers.get("Authorization", ""))
+    check_version(request.headers.get("X-Runway-Version"))
+
+
+def tenant_from(rt: Runtime, header: str) -> str:
+    """The tenant an ``Authorization`` header names; 401 when it names none."""
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
@@ -96,10 +101,13 @@ def authenticate() -> None:
             "No API key was provided. Send it in the Authorization header as "
             "'Bearer <key>'."
         )
-    if not runtime().config.is_tenant(token):
+    if not rt.config.is_tenant(token):
         raise Unauthorized("The API key is not valid. Check it in the developer portal.")
-    g.tenant = tenant_of(token)
-    version = request.headers.get("X-Runway-Version")
+    return tenant_of(token)
+
+
+def check_version(version: str | None) -> None:
+    """400 unless ``X-Runway-Version`` is the supported version."""
     # Runway's wording for both (public captures); both are 400 here.
     if version is None:
         raise BadRequest("The X-Runway-Version header was not provided in the request")
@@ -219,9 +227,11 @@ def journal_start() -> None:
         g.journal_request = _request_body()
 
 
-def _retry_after(response: Response) -> float | None:
-    for name, scale in (("retry-after-ms", 0.001), ("Retry-After", 1.0)):
-        value = response.headers.get(name)
+def retry_after(headers: Any) -> float | None:
+    """The retry delay response headers ask for, in seconds (None: none or unreadable)."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        value = lowered.get(name)
         if value:
             try:
                 return float(value) * scale
@@ -258,6 +268,40 @@ def _response_body(response: Response, dropped: bool) -> Any:
     return {"contentType": response.mimetype, "bytes": length} if length else None
 
 
+def journal_entry(*, at: float, end: float, wall: float, method: str, path: str,
+                  endpoint: str | None, tenant: str | None, status: int, fired: Any,
+                  body_hash: str | None, retry: str, retry_after: float | None,
+                  user_agent: str, task_id: str | None, request_body: Any,
+                  response_body: Any, source: str | None,
+                  made: dict[str, Any] | None) -> dict[str, Any]:
+    """One journal entry (the Flask hook and ``http.fast`` both build it here)."""
+    entry: dict[str, Any] = {
+        "at": at,
+        "end": end,
+        "wall": wall,
+        "ms": round((wall_elapsed() - wall) * 1000, 3),
+        "method": method,
+        "path": path,
+        "endpoint": endpoint,
+        "tenant": tenant,
+        "status": status,
+        "fault": ({"rule": fired.rule_id, "type": fired.effect["type"], "call": fired.call}
+                  if fired else None),
+        "bodyHash": body_hash,
+        "retryCount": int(retry) if retry.isdigit() else None,
+        "retryAfter": retry_after,
+        "userAgent": user_agent[:80] or None,
+        "taskId": task_id,
+        "request": request_body,
+        "response": response_body,
+        # Set by the replay server (runway_mock/replay.py) for answers it left to us.
+        "source": source,
+    }
+    if made is not None:
+        entry.update(created=True, **made)
+    return entry
+
+
 def journal_finish(response: Response) -> Response:
     """Record the call in the journal: a hash of its body and both bodies scrubbed."""
     if "journal_at" not in g:
@@ -266,33 +310,18 @@ def journal_finish(response: Response) -> Response:
     fired = g.get("fault")
     dropped = fired is not None and (fired.effect["type"] == "drop" or (
         fired.effect["type"] == "truncate" and not response.get_data()))
-    tenant = caller()
-    retry = request.headers.get("x-stainless-retry-count", "")
-    entry: dict[str, Any] = {
-        "at": g.journal_at,
-        "end": rt.clock.now(),
-        "wall": g.journal_wall,
-        "ms": round((wall_elapsed() - g.journal_wall) * 1000, 3),
-        "method": request.method,
-        "path": request.path,
-        "endpoint": operation(request.endpoint),
-        "tenant": tenant,
-        "status": journal.DROPPED if dropped else response.status_code,
-        "fault": ({"rule": fired.rule_id, "type": fired.effect["type"], "call": fired.call}
-                  if fired else None),
-        "bodyHash": _body_hash() if request.method in ("POST", "PUT", "PATCH") else None,
-        "retryCount": int(retry) if retry.isdigit() else None,
-        "retryAfter": _retry_after(response),
-        "userAgent": request.user_agent.string[:80] or None,
-        "taskId": (request.view_args or {}).get("task_id"),
-        "request": g.journal_request,
-        "response": _response_body(response, dropped),
-        # Set by the replay server (runway_mock/replay.py) for answers it left to us.
-        "source": request.environ.get("runway_mock.source"),
-    }
     made = created()
-    if made is not None and response.status_code == 200:
-        entry.update(created=True, **made)
+    entry = journal_entry(
+        at=g.journal_at, end=rt.clock.now(), wall=g.journal_wall, method=request.method,
+        path=request.path, endpoint=operation(request.endpoint), tenant=caller(),
+        status=journal.DROPPED if dropped else response.status_code, fired=fired,
+        body_hash=_body_hash() if request.method in ("POST", "PUT", "PATCH") else None,
+        retry=request.headers.get("x-stainless-retry-count", ""),
+        retry_after=retry_after(response.headers), user_agent=request.user_agent.string,
+        task_id=(request.view_args or {}).get("task_id"), request_body=g.journal_request,
+        response_body=_response_body(response, dropped),
+        source=request.environ.get("runway_mock.source"),
+        made=made if response.status_code == 200 else None)
     journal.record(rt, entry)
     request.environ[ENTRY_KEY] = entry  # read by the access log
     return response

@@ -100,9 +100,13 @@ def _json_type(mime: str) -> bool:
 
 
 def _parse(raw: bytes) -> tuple[Any, BadRequest | None]:
+    return parse_body(raw, request.mimetype)
+
+
+def parse_body(raw: bytes, mime: str) -> tuple[Any, BadRequest | None]:
+    """A raw request body of media type ``mime``: (the JSON value, None) or (None, the 400)."""
     if not raw.strip():
         return {}, None
-    mime = request.mimetype
     if not _json_type(mime):
         return None, BadRequest(
             f"The request body must be JSON, sent with 'Content-Type: application/json' "
@@ -203,10 +207,15 @@ def peek_json() -> Any:
         return None
 
 
+def created_note(task: Mapping[str, Any]) -> dict[str, Any]:
+    """What the journal notes about a task a call created."""
+    return {"taskId": task["id"], "model": task["model"],
+            "throttled": True if task.get("queued") else None}
+
+
 def note_created(task: Mapping[str, Any]) -> None:
     """Record on the request that it created ``task`` (the journal reads this)."""
-    g.created = {"taskId": task["id"], "model": task["model"],
-                 "throttled": True if task.get("queued") else None}
+    g.created = created_note(task)
 
 
 def task_override() -> dict[str, Any] | None:

@@ -106,6 +106,18 @@ class Store(Protocol):
         """Replace the tenants (and logs) that ``data``, a ``dump()``, names with its copy,
         atomically; tenants it does not name are left as they are."""
 
+    # Retention (``domain.retention``): a store without these keeps everything.
+
+    def schedule(self, tenant: str, kind: str, rid: str, at: float) -> None:
+        """Note that record ``kind``/``rid`` may be purged from emulator time ``at`` on."""
+
+    def due(self, now: float, limit: int) -> list[tuple[str, str, str]]:
+        """Take (remove and return) up to ``limit`` noted (tenant, kind, rid) whose time
+        is ``<= now``, earliest first."""
+
+    def expire(self, stream: str, field: str, before: float) -> int:
+        """Drop a log's oldest entries whose ``field`` is below ``before``; how many."""
+
     def close(self) -> None:
         """Release connections (a private store also forgets its data)."""
 

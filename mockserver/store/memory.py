@@ -1,13 +1,19 @@
 """The embedded default backend: the ``Store`` protocol in process memory.
 
-One lock makes every operation atomic, ``commit`` included.
+One lock makes every operation atomic, ``commit`` included. Records are kept packed:
+two bytes naming the record's key tuple (shared by every record of that shape), then
+its values in ``marshal`` bytes. Unpacking builds fresh objects, so copy-on-read costs a
+fraction of ``deepcopy`` and a stored task takes a few hundred bytes.
 """
 
 from __future__ import annotations
 
 import bisect
 import copy
+import heapq
+import marshal
 import threading
+from array import array
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -19,26 +25,91 @@ class _Tenant:
     __slots__ = ("counters", "kinds", "order", "sets", "values")
 
     def __init__(self) -> None:
-        self.kinds: dict[str, dict[str, dict[str, Any]]] = {}
-        self.order: dict[str, list[tuple[int, str]]] = {}
+        self.kinds: dict[str, dict[str, bytes]] = {}
+        # Insertion order per kind: sequence numbers and ids side by side (16 bytes each).
+        self.order: dict[str, tuple[array[int], list[str]]] = {}
         self.counters: dict[str, int] = {}
         self.values: dict[str, Any] = {}
         self.sets: dict[str, dict[str, None]] = {}
 
 
-def _copy(record: dict[str, Any]) -> dict[str, Any]:
-    return copy.deepcopy(record)
+_SCHEMAS: dict[tuple[str, ...], int] = {}
+_SCHEMA_KEYS: list[tuple[str, ...]] = []
+_SCHEMA_LOCK = threading.Lock()
+_SCALARS = frozenset({int, float, str, bool, type(None)})
+
+
+def _pack(record: dict[str, Any]) -> bytes:
+    """Two bytes of schema number (the key tuple), then the values in marshal bytes."""
+    keys = tuple(record)
+    sid = _SCHEMAS.get(keys)
+    if sid is None:
+        with _SCHEMA_LOCK:
+            sid = _SCHEMAS.get(keys)
+            if sid is None:
+                sid = _SCHEMAS[keys] = len(_SCHEMA_KEYS)
+                _SCHEMA_KEYS.append(keys)
+    if sid > 0xFFFF:  # pragma: no cover - 65,536 distinct field sets: not plain records
+        raise ValueError("too many record shapes")
+    return sid.to_bytes(2, "little") + marshal.dumps(tuple(record.values()))
+
+
+def _unpack(packed: bytes) -> dict[str, Any]:
+    keys = _SCHEMA_KEYS[packed[0] | packed[1] << 8]
+    return dict(zip(keys, marshal.loads(packed[2:]), strict=True))
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of a stored value (scalars are immutable: themselves)."""
+    if type(value) in _SCALARS:
+        return value
+    try:
+        return marshal.loads(marshal.dumps(value))
+    except ValueError:  # not plain data: copy it the slow way
+        return copy.deepcopy(value)
 
 
 def _insert(t: _Tenant, kind: str, rid: str, record: dict[str, Any]) -> int:
     """Store a new record in ``t`` (the caller holds the lock and checked ``rid`` is new)."""
     seq = t.counters.get("_seq", 0) + 1
     t.counters["_seq"] = seq
-    stored = _copy(record)
-    stored["_seq"] = seq
-    t.kinds.setdefault(kind, {})[rid] = stored
-    t.order.setdefault(kind, []).append((seq, rid))
+    t.kinds.setdefault(kind, {})[rid] = _pack({**record, "_seq": seq})
+    order = t.order.get(kind)
+    if order is None:
+        order = t.order[kind] = (array("q"), [])
+    order[0].append(seq)
+    order[1].append(rid)
     return seq
+
+
+def _update(table: dict[str, bytes], rid: str, changes: dict[str, Any],
+            expect: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Apply ``changes`` to a stored record if ``expect`` matches; the new record."""
+    packed = table.get(rid)
+    if packed is None:
+        return None
+    rec = _unpack(packed)
+    if not _matches(rec, expect):
+        return None
+    rec.update(changes)
+    table[rid] = packed = _pack(rec)
+    return _unpack(packed)
+
+
+def _compact(t: _Tenant, kind: str, table: dict[str, bytes]) -> None:
+    """Rebuild a kind's order once most of it names deleted records (amortised O(1))."""
+    seqs, rids = t.order.get(kind) or (array("q"), [])
+    if len(seqs) < 64 or 2 * len(table) >= len(seqs):
+        return
+    keep: list[int] = []
+    seen: set[str] = set()
+    for i in range(len(seqs) - 1, -1, -1):  # the newest entry of an id is its live one
+        rid = rids[i]
+        if rid in table and rid not in seen:
+            seen.add(rid)
+            keep.append(i)
+    keep.reverse()
+    t.order[kind] = (array("q", (seqs[i] for i in keep)), [rids[i] for i in keep])
 
 
 def _matches(record: dict[str, Any], expect: dict[str, Any] | None) -> bool:
@@ -51,8 +122,11 @@ class MemoryStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._tenants: dict[str, _Tenant] = {}
-        self._streams: dict[str, deque[dict[str, Any]]] = {}
+        self._streams: dict[str, deque[tuple[int, bytes]]] = {}
         self._stream_seq: dict[str, int] = {}
+        # Purge times: a heap of (emulator time, n, tenant, kind, rid).
+        self._timeline: list[tuple[float, int, str, str, str]] = []
+        self._timeline_n = 0
 
     def _t(self, tenant: str) -> _Tenant:
         t = self._tenants.get(tenant)
@@ -87,27 +161,28 @@ class MemoryStore:
         with self._lock:
             t = self._tenants.get(tenant)
             rec = t.kinds.get(kind, {}).get(rid) if t else None
-            return _copy(rec) if rec is not None else None
+        return _unpack(rec) if rec is not None else None
 
     def update(self, tenant: str, kind: str, rid: str, changes: dict[str, Any],
                expect: dict[str, Any] | None = None) -> dict[str, Any] | None:
         with self._lock:
             t = self._tenants.get(tenant)
-            rec = t.kinds.get(kind, {}).get(rid) if t else None
-            if rec is None or not _matches(rec, expect):
-                return None
-            rec.update(_copy(changes))
-            return _copy(rec)
+            return _update(t.kinds.get(kind, {}), rid, changes, expect) if t else None
 
     def delete(self, tenant: str, kind: str, rid: str,
                expect: dict[str, Any] | None = None) -> dict[str, Any] | None:
         with self._lock:
             t = self._tenants.get(tenant)
             table = t.kinds.get(kind, {}) if t else {}
-            rec = table.get(rid)
-            if rec is None or not _matches(rec, expect):
+            packed = table.get(rid)
+            if packed is None:
+                return None
+            rec = _unpack(packed)
+            if not _matches(rec, expect):
                 return None
             del table[rid]
+            if t is not None:
+                _compact(t, kind, table)
             return rec
 
     def page(self, tenant: str, kind: str, after: int | None, limit: int,
@@ -116,20 +191,22 @@ class MemoryStore:
             t = self._tenants.get(tenant)
             if t is None:
                 return []
-            order = t.order.get(kind, [])
+            seqs, rids = t.order.get(kind) or (array("q"), [])
             table = t.kinds.get(kind, {})
             out: list[dict[str, Any]] = []
             if newest_first:
-                i = len(order) if after is None else bisect.bisect_left(order, (after, ""))
+                i = len(seqs) if after is None else bisect.bisect_left(seqs, after)
                 idx: Iterable[int] = range(i - 1, -1, -1)
             else:
-                start = 0 if after is None else bisect.bisect_right(order, (after, "\uffff"))
-                idx = range(start, len(order))
+                start = 0 if after is None else bisect.bisect_right(seqs, after)
+                idx = range(start, len(seqs))
             for i in idx:
-                seq, rid = order[i]
-                rec = table.get(rid)
-                if rec is not None and rec.get("_seq") == seq:
-                    out.append(_copy(rec))
+                packed = table.get(rids[i])
+                if packed is None:
+                    continue
+                rec = _unpack(packed)
+                if rec.get("_seq") == seqs[i]:
+                    out.append(rec)
                     if len(out) >= limit:
                         break
             return out
@@ -162,7 +239,7 @@ class MemoryStore:
     def get_value(self, tenant: str, key: str, default: Any = None) -> Any:
         with self._lock:
             t = self._tenants.get(tenant)
-            return copy.deepcopy(t.values.get(key, default)) if t else default
+            return _fresh(t.values.get(key, default)) if t else default
 
     def merge_entry(self, tenant: str, key: str, entry: str, changes: dict[str, Any] | None,
                     *, replace: bool = False) -> dict[str, Any]:
@@ -208,12 +285,36 @@ class MemoryStore:
             log = self._streams.get(stream)
             if log is None or log.maxlen != maxlen:
                 log = self._streams[stream] = deque(log or (), maxlen=maxlen)
-            log.append({**_copy(entry), "seq": seq})
+            log.append((seq, _pack({**entry, "seq": seq})))
             return seq
 
     def read(self, stream: str, after: int = 0) -> list[dict[str, Any]]:
         with self._lock:
-            return [_copy(e) for e in self._streams.get(stream, ()) if e["seq"] > after]
+            packed = [p for seq, p in self._streams.get(stream, ()) if seq > after]
+        return [_unpack(p) for p in packed]
+
+    def schedule(self, tenant: str, kind: str, rid: str, at: float) -> None:
+        with self._lock:
+            self._timeline_n += 1
+            heapq.heappush(self._timeline, (at, self._timeline_n, tenant, kind, rid))
+
+    def due(self, now: float, limit: int) -> list[tuple[str, str, str]]:
+        out: list[tuple[str, str, str]] = []
+        with self._lock:
+            line = self._timeline
+            while line and line[0][0] <= now and len(out) < limit:
+                _, _, tenant, kind, rid = heapq.heappop(line)
+                out.append((tenant, kind, rid))
+        return out
+
+    def expire(self, stream: str, field: str, before: float) -> int:
+        n = 0
+        with self._lock:
+            log = self._streams.get(stream)
+            while log and _unpack(log[0][1]).get(field, before) < before:
+                log.popleft()
+                n += 1
+        return n
 
     def tenants(self) -> list[str]:
         with self._lock:
@@ -225,6 +326,7 @@ class MemoryStore:
                 self._tenants.clear()
                 self._streams.clear()
                 self._stream_seq.clear()
+                self._timeline.clear()
             else:
                 self._tenants.pop(tenant, None)
 
@@ -239,10 +341,18 @@ class MemoryStore:
                 t = self._tenants.get(name)
                 if t is None:
                     continue
+                records: dict[str, list[dict[str, Any]]] = {}
+                for kind, table in t.kinds.items():
+                    _, rids = t.order.get(kind) or (array("q"), [])
+                    seen: set[str] = set()
+                    rows = []
+                    for rid in rids:
+                        if rid in table and rid not in seen:
+                            seen.add(rid)
+                            rows.append({**_unpack(table[rid]), "_rid": rid})
+                    records[kind] = rows
                 out[name] = {
-                    "records": {k: [{**_copy(t.kinds[k][rid]), "_rid": rid}
-                                    for _, rid in t.order.get(k, ()) if rid in t.kinds[k]]
-                                for k in t.kinds},
+                    "records": records,
                     "values": copy.deepcopy(t.values),
                     "sets": {k: list(v) for k, v in t.sets.items()},
                     "counters": dict(t.counters),
@@ -250,7 +360,7 @@ class MemoryStore:
             if tenant is None:
                 out["_streams"] = {
                     name: {"seq": self._stream_seq.get(name, 0), "maxlen": log.maxlen,
-                           "entries": [_copy(e) for e in log]}
+                           "entries": [_unpack(p) for _, p in log]}
                     for name, log in self._streams.items()}
             return out
 
@@ -262,13 +372,14 @@ class MemoryStore:
             t = _Tenant()
             for kind, records in (body.get("records") or {}).items():
                 table = t.kinds.setdefault(kind, {})
-                order = t.order.setdefault(kind, [])
+                rows = []
                 for given in records:
-                    record = _copy(given)
+                    record = dict(given)
                     rid = str(record.pop("_rid"))
-                    table[rid] = record
-                    order.append((int(record["_seq"]), rid))
-                order.sort()
+                    table[rid] = _pack(record)
+                    rows.append((int(record["_seq"]), rid))
+                rows.sort()
+                t.order[kind] = (array("q", (seq for seq, _ in rows)), [rid for _, rid in rows])
             t.values = copy.deepcopy(body.get("values") or {})
             t.sets = {k: dict.fromkeys(v) for k, v in (body.get("sets") or {}).items()}
             t.counters = {k: int(v) for k, v in (body.get("counters") or {}).items()}
@@ -276,8 +387,9 @@ class MemoryStore:
         with self._lock:
             self._tenants.update(tenants)
             for name, body in (data.get("_streams") or {}).items():
-                self._streams[name] = deque((_copy(e) for e in body.get("entries", [])),
-                                            maxlen=body.get("maxlen"))
+                self._streams[name] = deque(
+                    ((int(e["seq"]), _pack(dict(e))) for e in body.get("entries", [])),
+                    maxlen=body.get("maxlen"))
                 self._stream_seq[name] = int(body.get("seq", 0))
 
     def commit(self, tenant: str, *, expect: Mapping[str, Any] | None = None,
@@ -307,9 +419,7 @@ class MemoryStore:
             for kind, rid, record in insert:
                 _insert(t, kind, rid, record)
             for kind, rid, changes, want in update:
-                rec = t.kinds.get(kind, {}).get(rid)
-                if rec is not None and _matches(rec, want):
-                    rec.update(_copy(changes))
+                _update(t.kinds.get(kind, {}), rid, changes, want)
             for name, member in set_add:
                 t.sets.setdefault(name, {})[member] = None
             return True

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from runway_mock.clock import iso
 from runway_mock.config import Runtime
+from runway_mock.domain import retention
 from runway_mock.domain.resources.common import new_id
 from runway_mock.errors import ApiError, Forbidden, PayloadTooLarge
 from runway_mock.schema import Enum, Issue, Obj, Path, Str, issue, req
@@ -115,6 +116,7 @@ def create(rt: Runtime, tenant: str, *, filename: str, base_url: str) -> dict[st
         "createdAt": now, "expiresAt": now + rt.config.upload_ttl, "received": False,
         "size": None, "runwayUri": uri,
     })
+    retention.track(rt, tenant, KIND, upload_id, now + rt.config.upload_ttl)
     return {
         "uploadUrl": f"{base_url}{PREFIX}/{upload_id}",
         "fields": {"key": key, "policy": policy, "signature": _signature(rt, policy)},

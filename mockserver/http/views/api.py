@@ -22,19 +22,31 @@ from runway_mock.http.wire import (
 bp = Blueprint("api", __name__, url_prefix="/v1")
 
 
+def create_task(rt: Any, tenant_id: str, name: str, body: Any,
+                override: dict[str, Any] | None = None
+                ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """POST to a create endpoint with a parsed body: (the reply, the new task record)."""
+    table = ENDPOINTS[name]
+    row = validation.task_row(rt, tenant_id, table, body)
+    record = tasks.create(rt, tenant_id, endpoint=name, row=row, body=body,
+                          override=override)
+    if not table.returns_cost:
+        return {"id": record["id"]}, record
+    return {"id": record["id"], "estimatedCost": {"credits": record["estimated"]}}, record
+
+
+def read_task(rt: Any, tenant_id: str, task_id: str, base: str) -> dict[str, Any]:
+    """GET /v1/tasks/{id}: the task as the client sees it now."""
+    task, status, progress = tasks.observe(rt, tenant_id, task_id)
+    return task_wire(rt, tenant_id, task, status, progress, base)
+
+
 def _create_view(name: str):
     def view() -> Response:
-        rt = runtime()
-        table = ENDPOINTS[name]
-        body = read_json()
-        row = validation.task_row(rt, tenant(), table, body)
-        record = tasks.create(rt, tenant(), endpoint=name, row=row, body=body,
-                              override=task_override())
+        reply, record = create_task(runtime(), tenant(), name, read_json(),
+                                    override=task_override())
         note_created(record)
-        if not table.returns_cost:
-            return json_response({"id": record["id"]})
-        return json_response({"id": record["id"],
-                              "estimatedCost": {"credits": record["estimated"]}})
+        return json_response(reply)
 
     view.__name__ = f"create_{name}"
     return view
@@ -46,7 +58,7 @@ for _name, _table in ENDPOINTS.items():
 
 
 def task_wire(rt: Any, tenant_id: str, task: dict[str, Any], status: str,
-              progress: float | None) -> dict[str, Any]:
+              progress: float | None, base: str | None = None) -> dict[str, Any]:
     """A task as GET /v1/tasks/{id} returns it, by status (SDK 5.24.0 shapes)."""
     out: dict[str, Any] = {"id": task["id"], "status": status,
                            "createdAt": iso(task["createdAt"])}
@@ -56,7 +68,7 @@ def task_wire(rt: Any, tenant_id: str, task: dict[str, Any], status: str,
         out["estimatedCost"] = {"credits": task["estimated"]}
         return out
     if status == "SUCCEEDED":
-        out["output"] = outputs.urls(rt, tenant_id, task, base_url())
+        out["output"] = outputs.urls(rt, tenant_id, task, base or base_url())
     elif status == "FAILED":
         out["failure"] = task["outcome"].get("failure", "The task failed.")
         if task["outcome"].get("failureCode"):
@@ -67,9 +79,7 @@ def task_wire(rt: Any, tenant_id: str, task: dict[str, Any], status: str,
 
 @bp.get("/tasks/<task_id>")
 def get_task(task_id: str) -> Response:
-    rt = runtime()
-    task, status, progress = tasks.observe(rt, tenant(), task_id)
-    return json_response(task_wire(rt, tenant(), task, status, progress))
+    return json_response(read_task(runtime(), tenant(), task_id, base_url()))
 
 
 @bp.delete("/tasks/<task_id>")
