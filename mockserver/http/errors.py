@@ -29,22 +29,31 @@ def install(app: Flask) -> None:
 
 def render_api_error(err: ApiError) -> Response:
     """An ``ApiError`` as its class's status and Runway's error body."""
-    captured = runtime().config.error_wording == "captured"
+    return json_response(api_error_body(runtime(), err, request.method, request.path),
+                         err.status, err.headers)
+
+
+def api_error_body(rt: Any, err: ApiError, method: str, path: str) -> dict[str, Any]:
+    """The body an ``ApiError`` answers a ``method`` call to ``path`` with (also used by
+    ``http.fast``)."""
+    captured = rt.config.error_wording == "captured"
     body = err.body()
     if isinstance(err, ValidationFailed):
         if not captured:
             body["error"] = err.message if err.custom_message else err.reference_message()
         elif not err.custom_message:
-            part = err.part or ("query" if request.method in ("GET", "DELETE") else "body")
+            part = err.part or ("query" if method in ("GET", "DELETE") else "body")
             body["error"] = f"Validation of {part} failed"
         if captured:
             body["issues"] = [zod4_issue(i) for i in err.issues]
-    return json_response(_with_doc_url(body, captured), err.status, err.headers)
+    return _with_doc_url(body, captured, path)
 
 
-def _with_doc_url(body: dict[str, Any], captured: bool) -> dict[str, Any]:
+def _with_doc_url(body: dict[str, Any], captured: bool, path: str | None = None
+                  ) -> dict[str, Any]:
     """Runway's API error bodies end with ``docUrl`` (not the emulator's own endpoints)."""
-    if captured and request.path.startswith("/v1/") and "docUrl" not in body:
+    path = request.path if path is None else path
+    if captured and path.startswith("/v1/") and "docUrl" not in body:
         return {**body, "docUrl": DOC_URL}
     return body
 

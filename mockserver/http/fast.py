@@ -21,6 +21,7 @@ from runway_mock.config import Runtime
 from runway_mock.domain import faults, journal
 from runway_mock.errors import ApiError
 from runway_mock.http.access_log import ENTRY_KEY
+from runway_mock.http.errors import api_error_body
 from runway_mock.http.hooks import check_version, journal_entry, retry_after, tenant_from
 from runway_mock.http.wire import created_note, operation, parse_body
 
@@ -168,7 +169,8 @@ class FastPath:
             self._version(environ)
             status, body, headers = 200, self.api.read_task(rt, tenant, task_id, base), None
         except ApiError as err:
-            status, body, headers = err.status, err.body(), err.headers
+            status, headers = err.status, err.headers
+            body = api_error_body(rt, err, environ["REQUEST_METHOD"], path)
         except Exception as err:  # the Flask app's last-resort renderer, same words
             log.exception("unhandled error: %s", err)
             status, body, headers = 500, {"error": "An unexpected error occurred in the "
@@ -195,7 +197,8 @@ class FastPath:
             body, created = self.api.create_task(rt, tenant, name, parsed)
             status, headers = 200, None
         except ApiError as err:
-            status, body, headers = err.status, err.body(), err.headers
+            status, headers = err.status, err.headers
+            body = api_error_body(rt, err, environ["REQUEST_METHOD"], path)
         except Exception as err:
             log.exception("unhandled error: %s", err)
             status, body, headers = 500, {"error": "An unexpected error occurred in the "

@@ -401,8 +401,8 @@ class MemoryStore:
             if any(t.values.get(key) != want for key, want in (expect or {}).items()):
                 return False
             for kind, rid, want in guard:
-                rec = t.kinds.get(kind, {}).get(rid)
-                if rec is None or not _matches(rec, want):
+                packed = t.kinds.get(kind, {}).get(rid)
+                if packed is None or not _matches(_unpack(packed), want):
                     return False
             sums: dict[str, float] = {}
             for key, delta, floor in add:
