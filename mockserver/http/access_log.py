@@ -76,6 +76,7 @@ class AccessLog:
 
         def recording_start(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
             seen["status"] = int(status.split(" ", 1)[0])
+            seen["sized"] = any(k.lower() == "content-length" for k, _ in headers)
             return start_response(status, headers, *exc)
 
         try:
@@ -87,6 +88,12 @@ class AccessLog:
             # A body already in memory (the fast path's): log now and hand the list on, so
             # the server can send it in one write instead of iterating a generator.
             self._emit(environ, seen.get("status", 0), began)
+            return body
+        fault = (environ.get(ENTRY_KEY) or {}).get("fault") or {}
+        if seen.get("sized") and fault.get("type") != "drop":
+            # A buffered answer of known length: log it now, before it is sent, so a stop
+            # right after the client has its answer cannot lose the line.
+            self._emit(environ, seen["status"], began)
             return body
         return self._wrap(body, environ, seen, began)
 
