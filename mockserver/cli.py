@@ -87,7 +87,9 @@ def _serve(args: argparse.Namespace) -> int:
     access_log.configure(level=settings["log_level"], fmt=settings["log_format"],
                          quiet=settings["quiet"])
     store = settings.get("store")
-    workers = settings["workers"] or serving.default_workers(store)
+    # waitress and a replay run one process whatever the store; otherwise the store decides.
+    one = settings["server"] == "waitress" or bool(settings.get("replay"))
+    workers = settings["workers"] or (1 if one else serving.default_workers(store))
     host, port = settings["host"], settings["port"]
 
     def ready(url: str) -> None:

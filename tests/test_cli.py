@@ -41,8 +41,8 @@ def test_serve_on_a_free_port_prints_its_url_and_answers_health(server):
 def test_several_workers_on_the_memory_store_are_refused_naming_sqlite():
     """serve --workers 2 on the memory store exits 2 with one line suggesting sqlite."""
     result = subprocess.run([sys.executable, "-m", "runway_mock", "serve", "--port", "0",
-                             "--workers", "2"], capture_output=True, text=True, timeout=60,
-                            check=False)
+                             "--workers", "2", "--store", "memory"], capture_output=True,
+                            text=True, timeout=60, check=False)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
