@@ -490,3 +490,26 @@ def test_charges_under_a_floor_never_overspend_under_threads(store):
     assert sum(ok for r in won for ok in r) == 33
     assert store.value("t", "balance") == 1 and store.value("t", "charged") == 99
     assert store.count("t", "ledger") == 33
+
+
+def test_the_retention_timeline_hands_out_what_is_due_once_earliest_first(store):
+    """schedule/due: notes come back once, earliest first, only when due, at most limit."""
+    store.schedule("t", "task", "late", 30.0)
+    store.schedule("t", "task", "early", 10.0)
+    store.schedule("u", "upload", "mid", 20.0)
+    assert store.due(5.0, 10) == []
+    assert store.due(25.0, 1) == [("t", "task", "early")]
+    assert store.due(25.0, 10) == [("u", "upload", "mid")]
+    assert store.due(100.0, 10) == [("t", "task", "late")]
+    assert store.due(100.0, 10) == []
+
+
+def test_expire_drops_a_logs_oldest_entries_only(store):
+    """expire removes the leading entries older than the cut and keeps later reads right."""
+    for at in (1.0, 2.0, 3.0, 4.0):
+        store.append("log", {"at": at}, maxlen=10)
+    assert store.expire("log", "at", 3.0) == 2
+    assert [e["at"] for e in store.read("log")] == [3.0, 4.0]
+    assert [e["at"] for e in store.read("log", after=3)] == [4.0]
+    assert store.expire("log", "at", 3.0) == 0
+    assert store.append("log", {"at": 5.0}, maxlen=10) == 5

@@ -206,8 +206,30 @@ for _, t in ipairs(redis.call('SMEMBERS', ns .. ':tenants')) do drop(t) end
 for _, s in ipairs(redis.call('SMEMBERS', ns .. ':streams')) do
   redis.call('DEL', ns .. ':x:' .. s)
 end
-redis.call('DEL', ns .. ':streams', ns .. ':xseq', ns .. ':tenants')
+redis.call('DEL', ns .. ':streams', ns .. ':xseq', ns .. ':tenants', ns .. ':timeline',
+           ns .. ':timeline:n')
 return 1
+"""
+
+# KEYS: the timeline (sorted set scored by time). ARGV: now, limit. Take what is due.
+_DUE = """
+local items = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+if #items > 0 then redis.call('ZREM', KEYS[1], unpack(items)) end
+return items
+"""
+
+# KEYS: the log. ARGV: field, before. Pop the oldest entries older than ``before``.
+_EXPIRE = """
+local n = 0
+while true do
+  local first = redis.call('LINDEX', KEYS[1], 0)
+  if not first then break end
+  local value = cjson.decode(first)[ARGV[1]]
+  if type(value) ~= 'number' or value >= tonumber(ARGV[2]) then break end
+  redis.call('LPOP', KEYS[1])
+  n = n + 1
+end
+return n
 """
 
 
@@ -293,6 +315,7 @@ class RedisStore:
         self._next, self._set_add, self._append = s(_NEXT), s(_SET_ADD), s(_APPEND)
         self._read, self._reset = s(_READ), s(_RESET)
         self._commit = s(_COMMIT)
+        self._due, self._expire = s(_DUE), s(_EXPIRE)
         self._tenants_key = f"{ns}:tenants"
 
     def after_fork(self) -> None:
@@ -504,6 +527,21 @@ class RedisStore:
 
     def reset(self, tenant: str | None = None) -> None:
         self._reset(keys=[], args=[self.namespace, tenant or ""])
+
+    # -- retention: a timeline of records that may be purged, and capped-log expiry ------
+
+    def schedule(self, tenant: str, kind: str, rid: str, at: float) -> None:
+        ns = self.namespace
+        n = self._r.incr(f"{ns}:timeline:n")  # keeps two notes of one record apart
+        self._r.zadd(f"{ns}:timeline", {_dumps([tenant, kind, rid, n]): float(at)})
+
+    def due(self, now: float, limit: int) -> list[tuple[str, str, str]]:
+        taken = self._due(keys=[f"{self.namespace}:timeline"], args=[float(now), int(limit)])
+        return [tuple(json.loads(item)[:3]) for item in taken]  # type: ignore[misc]
+
+    def expire(self, stream: str, field: str, before: float) -> int:
+        return int(self._expire(keys=[f"{self.namespace}:x:{stream}"],
+                                args=[field, float(before)]))
 
     def dump(self, tenant: str | None = None) -> dict[str, Any]:
         names = [tenant] if tenant is not None else self.tenants()

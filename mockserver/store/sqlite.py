@@ -54,6 +54,10 @@ CREATE INDEX IF NOT EXISTS sets_order ON sets (tenant, name, pos);
 CREATE TABLE IF NOT EXISTS streams (
     stream TEXT NOT NULL, seq INTEGER NOT NULL, entry TEXT NOT NULL,
     PRIMARY KEY (stream, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS timeline (
+    n INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL,
+    tenant TEXT NOT NULL, kind TEXT NOT NULL, rid TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS timeline_at ON timeline (at, n);
 CREATE TABLE IF NOT EXISTS stream_seq (
     stream TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 """
@@ -415,6 +419,34 @@ class SqliteStore:
             if tenant is None:
                 conn.execute("DELETE FROM streams")
                 conn.execute("DELETE FROM stream_seq")
+                conn.execute("DELETE FROM timeline")
+
+    # -- retention: a timeline of records that may be purged, and capped-log expiry ------
+
+    def schedule(self, tenant: str, kind: str, rid: str, at: float) -> None:
+        with self._tx(immediate=True) as conn:
+            conn.execute("INSERT INTO timeline (at, tenant, kind, rid) VALUES (?, ?, ?, ?)",
+                         (float(at), tenant, kind, rid))
+
+    def due(self, now: float, limit: int) -> list[tuple[str, str, str]]:
+        with self._tx(immediate=True) as conn:  # take: several workers never share one
+            rows = conn.execute("SELECT n, tenant, kind, rid FROM timeline WHERE at <= ? "
+                                "ORDER BY at, n LIMIT ?", (float(now), int(limit))).fetchall()
+            conn.executemany("DELETE FROM timeline WHERE n = ?", [(r[0],) for r in rows])
+            return [(r[1], r[2], r[3]) for r in rows]
+
+    def expire(self, stream: str, field: str, before: float) -> int:
+        with self._tx(immediate=True) as conn:
+            # The oldest entries, up to the first one that is not old enough.
+            keep = conn.execute(
+                "SELECT MIN(seq) FROM streams WHERE stream = ? AND NOT "
+                "(COALESCE(json_extract(entry, ?), ?) < ?)",
+                (stream, f"$.{field}", float(before), float(before))).fetchone()[0]
+            if keep is None:
+                keep = (conn.execute("SELECT MAX(seq) FROM streams WHERE stream = ?",
+                                     (stream,)).fetchone()[0] or 0) + 1
+            return conn.execute("DELETE FROM streams WHERE stream = ? AND seq < ?",
+                                (stream, keep)).rowcount
 
     def dump(self, tenant: str | None = None) -> dict[str, Any]:
         with self._tx(immediate=False) as conn:
