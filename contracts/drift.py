@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from runway_mock.cassettes import cassette_files
+
 _ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 DRIFT_KEY = "runway-mock-drift-key"
 # Credits of every drift tenant: recordings may have spent more than a default key has.
@@ -281,14 +283,6 @@ def _header_findings(recorded: dict[str, str], emulated: Any) -> list[str]:
         elif name == "allow" and old is not None and (
                 {m.strip() for m in old.split(",")} != {m.strip() for m in new.split(",")}):
             out.append(f"header Allow: {old!r} recorded, {new!r} from the emulator")
-    return out
-
-
-def cassette_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Every cassette under ``paths`` (files or directories)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        out.extend(sorted(p.rglob("*.yaml")) if p.is_dir() else [p])
     return out
 
 
