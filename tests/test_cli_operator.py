@@ -318,3 +318,9 @@ def test_every_verbs_help_is_plain_text_with_defaults(verb):
     result = run(verb, "--help")
     assert result.returncode == 0, result.stderr
     assert "``" not in result.stdout and ":class:" not in result.stdout
+
+
+def test_the_package_and_the_command_agree_on_the_version():
+    from importlib.metadata import version
+
+    assert version("runway-mock") == __version__
