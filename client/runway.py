@@ -24,9 +24,9 @@ from runway_mock.client import errors as e
 from runway_mock.client import retry
 from runway_mock.client import types as t
 from runway_mock.client.operations import OPERATIONS, Operation
-from runway_mock.version import API_VERSION
+from runway_mock.version import API_VERSION, PACKAGE_VERSION
 
-VERSION = "0.1.0"
+VERSION = PACKAGE_VERSION
 DEFAULT_BASE_URL = "https://api.dev.runwayml.com"
 KEY_VARIABLES = ("RUNWAYML_API_SECRET", "RUNWAY_TOKEN")
 TERMINAL_FAILURES = ("FAILED", "CANCELLED")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from runway_mock.version import PACKAGE_VERSION
+
 __all__ = ["create_app"]
-__version__ = "0.2.0"
+__version__ = PACKAGE_VERSION
 
 
 def __getattr__(name: str) -> Any:
