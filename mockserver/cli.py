@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib
-import signal
 import socket
 import sys
 from collections.abc import Sequence
@@ -121,7 +120,6 @@ def _serve(args: argparse.Namespace) -> int:
         app = served if settings["quiet"] else _log.AccessLog(served)
         build = (lambda: app)  # noqa: E731
         if settings["server"] == "waitress":
-            signal.signal(signal.SIGTERM, _stop_on_sigterm)
             return serving.serve_waitress(build, host=host, port=port,
                                           threads=settings["threads"], on_ready=ready)
         return serving.serve(build, host=host, port=port, workers=workers,
@@ -140,11 +138,6 @@ def _check_bindable(host: str, port: int) -> None:
             probe.bind((host.strip("[]"), port))
     except OSError as exc:
         raise CliError(_bind_error(host, port, exc)) from None
-
-
-def _stop_on_sigterm(_signum: int, _frame: Any) -> None:
-    """SIGTERM (docker stop, CI teardown) stops serving cleanly, like Ctrl-C."""
-    raise KeyboardInterrupt
 
 
 def _bind_error(host: str, port: int, exc: OSError) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import mimetypes
-import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -367,7 +366,7 @@ def _respond(start_response: Callable[..., Any], status: int, headers: dict[str,
 def _run(args: argparse.Namespace) -> int:
     import os
 
-    from waitress.server import create_server
+    from runway_mock import serving
 
     if not is_loopback(args.host):
         print("runway-mock record: the proxy forwards your API key; it binds loopback only "
@@ -376,25 +375,18 @@ def _run(args: argparse.Namespace) -> int:
     proxy = Proxy(args.upstream, args.cassettes, budget=args.budget,
                   with_media=args.with_media,
                   secrets=[os.environ.get("RUNWAYML_API_SECRET", "")])
-    server = create_server(proxy, host=args.host, port=args.port, threads=args.threads,
-                           connection_limit=1000, ident="runway-mock-record")
-    url = f"http://{args.host}:{server.effective_port}"
-    print(f"runway-mock recording {proxy.upstream} through {url}", flush=True)
-    print(f"  export RUNWAYML_BASE_URL={url}", flush=True)
-    print(f"  cassette: {proxy.path}" + (f"; budget {args.budget} credits"
-                                         if args.budget is not None else ""), flush=True)
 
-    def stop(_signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt
+    def ready(url: str) -> None:
+        print(f"runway-mock recording {proxy.upstream} through {url}", flush=True)
+        print(f"  export RUNWAYML_BASE_URL={url}", flush=True)
+        print(f"  cassette: {proxy.path}" + (f"; budget {args.budget} credits"
+                                             if args.budget is not None else ""), flush=True)
 
-    signal.signal(signal.SIGTERM, stop)
     try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
+        serving.serve_waitress(lambda: proxy, host=args.host, port=args.port,
+                               threads=args.threads, on_ready=ready,
+                               ident="runway-mock-record")
     finally:
-        server.close()
-        server.task_dispatcher.shutdown(timeout=10)  # let answers in flight be recorded
         proxy.close()
     print(proxy.summary(), flush=True)
     return 0

@@ -113,25 +113,36 @@ def serve(build: Callable[[], Any], *, host: str, port: int, workers: int, threa
 
 
 def serve_waitress(build: Callable[[], Any], *, host: str, port: int, threads: int,
-                   on_ready: Callable[[str], None] | None = None) -> int:
-    """The emulator on waitress, one process: slower, but a ``drop`` fault closes the
-    connection before any byte of a response (Granian has sent the status line by then)."""
+                   on_ready: Callable[[str], None] | None = None,
+                   ident: str = "runway-mock") -> int:
+    """An app on waitress, one process, until SIGINT or SIGTERM; answers in flight are
+    finished before it returns. For the emulator this is slower than Granian, but a
+    ``drop`` fault closes the connection before any byte of a response (Granian has sent
+    the status line by then); the recording proxy always runs here."""
+    import signal
+
     from waitress.server import create_server
 
     app = build()
     # A generous connection limit: clients that never reuse connections (VCR, curl loops)
     # would otherwise stall at waitress's default of 100 open sockets.
     server = create_server(app, host=host, port=port, threads=threads,
-                           connection_limit=1000, ident="runway-mock")
+                           connection_limit=1000, ident=ident)
     shown = host if ":" not in host else f"[{host}]"
     if on_ready is not None:
         on_ready(f"http://{shown}:{server.effective_port}")
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt  # SIGTERM (docker stop, CI teardown) stops like Ctrl-C
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+        server.task_dispatcher.shutdown(timeout=10)  # let answers in flight finish
     return 0
 
 
