@@ -391,14 +391,9 @@ def start_emulator(seed: int = 0, *, credits: int = EMULATOR_CREDITS,
 
 def _stopper(proc: subprocess.Popen[str]) -> Callable[[], None]:
     def stop() -> None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        if proc.stdout is not None:
-            proc.stdout.close()
+        from runway_mock.testing import stop_process
+
+        stop_process(proc)
 
     return stop
 

@@ -49,6 +49,19 @@ def runtime_of(app: Flask) -> Runtime:
     return app.extensions[EXTENSION]
 
 
+def stop_process(proc: subprocess.Popen[Any], timeout: float = 10.0) -> None:
+    """Stop a server started as a subprocess: SIGTERM, then SIGKILL if it has not gone
+    within ``timeout`` seconds; its stdout pipe, if any, is closed."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)
+    if proc.stdout is not None:
+        proc.stdout.close()
+
+
 def free_port() -> int:
     """A TCP port free on the loopback interface right now."""
     with socket.socket() as sock:
@@ -96,9 +109,4 @@ def redis_server(*, timeout: float = 10.0) -> Iterator[str]:
         try:
             yield f"redis://127.0.0.1:{port}/0"
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_process(proc, timeout=5)

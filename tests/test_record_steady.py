@@ -23,6 +23,7 @@ from runway_mock import cassettes, create_app
 from runway_mock.contracts import drift
 from runway_mock.proxy import Proxy
 from runway_mock.replay import build
+from runway_mock.testing import stop_process
 
 from tests.test_record_replay import _without_links, node_session, sdk_session, served
 
@@ -66,14 +67,7 @@ def steady() -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        if proc.stdout is not None:
-            proc.stdout.close()
+        stop_process(proc)
 
 
 @pytest.mark.node
