@@ -224,6 +224,7 @@ def test_load_state_at_start_restores_a_saved_world(tmp_path):
     try:
         task = api(served.url, "POST", "/v1/text_to_image", json={
             "model": "gen4_image", "promptText": "a fox", "ratio": "1920:1080"}).json()
+        before = api(served.url, "GET", "/v1/organization").json()
         dump = requests.get(served.url + "/_mock/state", timeout=5).json()
     finally:
         served.stop()
@@ -237,8 +238,9 @@ def test_load_state_at_start_restores_a_saved_world(tmp_path):
     finally:
         again.stop()
     assert got.status_code == 200 and got.json()["id"] == task["id"]
-    assert org["creditBalance"] == 10_000 - task.get("estimatedCost", {}).get("credits", 0) \
-        or org["creditBalance"] < 10_000
+    charged = task["estimatedCost"]["credits"]
+    assert charged > 0
+    assert org["creditBalance"] == before["creditBalance"] == 10_000 - charged
     assert health["seed"] == 7
 
 

@@ -204,7 +204,8 @@ def test_the_examples_of_a_document_run_as_written(path, emulator, tmp_path):
                                     f"{run.stdout[-2000:]}\n{run.stderr[-2000:]}"
         answers = [line.split("\t", 1)[1] for line in log.read_text().splitlines() if line]
         for index, sample in _samples(block):
-            if sample and 0 <= index < len(answers):
+            assert 0 <= index < len(answers), f"{block.name}: a sample answer with no call"
+            if sample:
                 try:
                     actual = json.loads(answers[index])
                 except ValueError:

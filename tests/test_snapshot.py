@@ -71,7 +71,6 @@ def test_one_tenants_part_replaces_that_tenant_only():
     client.post("/v1/image_to_video", json=VIDEO, headers=auth())
     other = client.post("/v1/image_to_video", json=VIDEO, headers=auth(OTHER_KEY)).get_json()
     client.post("/_mock/state", json=saved)
-    assert len(client.get("/v1/organization/usage", headers=auth()).get_json() or []) >= 0
     tenants = client.get("/_mock/state").get_json()["tenants"]
     mine = next(t for name, t in tenants.items() if name in saved["tenants"])
     assert len(mine["records"]["task"]) == 1
