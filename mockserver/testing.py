@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -39,8 +40,13 @@ def serve(app: Flask | None = None, *, config: Mapping[str, Any] | None = None,
             for channel in list(server._map.values()):
                 channel.close()
 
-        server.trigger.pull_trigger(stop)
+        # OSError: the trigger is already closed, so the loop has ended on its own.
+        with contextlib.suppress(OSError):
+            server.trigger.pull_trigger(stop)
         thread.join(timeout=5)
+        if not thread.is_alive():  # whatever the loop left open, close it here
+            for channel in list(server._map.values()):
+                channel.close()
         server.task_dispatcher.shutdown(timeout=2)
 
 
